@@ -1,0 +1,143 @@
+import { awscdk, javascript } from 'projen';
+
+// Handler-side libraries: bundled into the shipped assets by esbuild at library build time,
+// pinned so a rebuild never silently changes what runs in Lambda.
+const handlerDeps = [
+  '@aws-sdk/client-config-service@3.1124.0',
+  '@aws-sdk/client-dynamodb@3.1169.0',
+  '@aws-sdk/client-eventbridge@3.1169.0',
+  '@aws-sdk/client-s3@3.1175.0',
+  '@aws-sdk/client-sns@3.1169.0',
+  '@aws-sdk/client-sqs@3.1175.0',
+  '@aws-sdk/lib-dynamodb@3.1169.0',
+  '@aws-sdk/util-dynamodb@3.996.9',
+];
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-config-monitoring',
+  description:
+    'AWS Config compliance monitoring across an AWS Organization: agents in member accounts, a central master with current compliance state, history, notifications, reconciliation and reports.',
+  keywords: ['aws-cdk', 'aws-config', 'compliance', 'eventbridge', 'organizations', 'monitoring', 'governance'],
+  author: 'cdk-config-monitoring maintainers',
+  authorAddress: 'maintainers@cdk-config-monitoring.dev',
+  repositoryUrl: 'https://github.com/cdk-config-monitoring/cdk-config-monitoring.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  license: 'Apache-2.0',
+  stability: 'experimental',
+
+  // The peer minimum: cdk-nag 3 (used to prove the constructs policy-clean) needs 2.257.0, and every
+  // construct API we use (nodejs24.x runtime, SQS maxConcurrency, bus policies) exists there.
+  // The dev dependency is pinned to the same version so the tests run against the minimum we promise.
+  cdkVersion: '2.257.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+
+  publishToPypi: { distName: 'cdk-config-monitoring', module: 'cdk_config_monitoring' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkconfigmonitoring',
+    mavenGroupId: 'io.github.cdk-config-monitoring',
+    mavenArtifactId: 'cdk-config-monitoring',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkConfigMonitoring', packageId: 'CdkConfigMonitoring' },
+  publishToGo: { moduleName: 'github.com/cdk-config-monitoring/cdk-config-monitoring-go' },
+
+  // CI is .ci/run (see the README); no hosted workflows are generated.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+    // Inline every SDK client: the handlers never depend on the SDK version the runtime happens to carry.
+    bundlingOptions: { externals: [], sourcemap: false },
+  },
+  // Handler code is bundled, not compiled into lib/: it is not part of the public API.
+  excludeTypescript: ['src/**/*.lambda.ts', 'src/runtime/**'],
+
+  devDeps: [
+    ...handlerDeps,
+    '@types/aws-lambda@8.10.164',
+    'aws-sdk-client-mock@4.1.0',
+    'dynalite@4.0.0',
+    'cdk-nag@3.0.2',
+    '@cdklabs/cdk-validator-cfnguard@0.0.62',
+    'ts-node@10.9.2',
+  ],
+
+  jestOptions: {
+    // Snapshots never heal themselves: `npm run test:update` exists for deliberate updates.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 60_000,
+      setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
+      coverageReporters: ['text-summary', 'lcov'],
+    },
+  },
+  docgen: true,
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'build-tools', 'projenrc', 'scripts', 'demo', 'bench'] },
+  gitignore: ['/cdk.out/', '/bench/out/', '/demo/out/', '/dist/', '/.jsii.tabl.json', '/.jsii.tabl.json.gz'],
+  npmignoreEnabled: true,
+});
+
+// jsii tools print a banner on Node.js 20 (end of life) at every call; the handlers target nodejs24.x.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION', '1');
+
+// Minified bundles parse faster at cold start and ship smaller (names kept: error classes are matched by name).
+for (const task of project.tasks.all.filter((t) => /^bundle:.*\.lambda$/.test(t.name))) {
+  const args = task.steps[0].execArgs!;
+  task.reset();
+  task.exec([...args, '--minify', '--keep-names', '--legal-comments=none'].join(' '));
+}
+
+// Handler-side code may use the (bundled) dev dependencies; construct code may not.
+project.eslint?.addOverride({
+  files: ['src/handlers/**/*.ts', 'src/runtime/**/*.ts'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
+});
+
+project.npmignore?.exclude('/scripts/', '/demo/', '/bench/', '/rosetta/', '/.ci/', '/cdk.out/', '/test/');
+
+const tsNode = 'ts-node --transpile-only --project test/tsconfig.json';
+
+// The test task is the whole quality gate the README promises: one command, everything checked.
+const test = project.tasks.tryFind('test')!;
+test.reset();
+test.spawn(project.tasks.tryFind('bundle')!);
+test.exec('jest --ci --passWithNoTests=false');
+test.spawn(project.tasks.tryFind('eslint')!);
+test.spawn(project.compileTask);
+test.spawn(project.tasks.tryFind('docgen')!);
+const rosetta = project.addTask('check:rosetta', {
+  description: 'Compile every README example under jsii-rosetta --strict',
+  exec: 'jsii-rosetta extract --strict --fail',
+});
+const pacmak = project.addTask('check:bindings', {
+  description: 'Generate the Python, Java, .NET and Go bindings (code only)',
+  exec: 'rm -rf dist/bindings && jsii-pacmak --code-only --target python --target java --target dotnet --target go --outdir dist/bindings',
+});
+const pack = project.addTask('check:package', {
+  description: 'npm pack contains every bundled handler asset',
+  exec: `${tsNode} scripts/check-package.ts`,
+});
+const generated = project.addTask('check:generated', {
+  description: 'Fail when the build changed generated files that are committed (API.md, function classes)',
+  exec: `${tsNode} scripts/check-generated.ts`,
+});
+test.spawn(rosetta);
+test.spawn(pacmak);
+test.spawn(pack);
+test.spawn(generated);
+
+project.addTask('demo', {
+  description: 'Synthesize the example app and replay a realistic scenario through the shipped handler bundles',
+  steps: [{ spawn: 'bundle' }, { exec: `${tsNode} demo/run.ts` }],
+});
+project.addTask('bench', {
+  description: 'Benchmark the pipeline against a naive baseline on the reference organization workload',
+  steps: [{ spawn: 'bundle' }, { exec: `${tsNode} bench/run.ts` }],
+});
+
+project.synth();

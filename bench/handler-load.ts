@@ -1,0 +1,187 @@
+/**
+ * Cold-start cost of the shipped handler bundles: file size and module-load time.
+ *
+ * Why child processes: `require` caches modules, so only a fresh process measures what a Lambda cold
+ * start pays. Each sample is a new `node` that times `require(bundle)` itself (node's own start-up
+ * excluded, reported apart); the median of N samples is reported. Next to each bundle, the same SDK
+ * clients loaded from node_modules (many small files) are measured the same way: the reference notes
+ * say one esbuild file loads faster, and this checks it on this machine.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildSync } from 'esbuild';
+
+export interface LoadMeasure {
+  readonly name: string;
+  /** Set when the module failed to load; the figures are then NaN. */
+  readonly error?: string;
+  readonly sizeKb?: number;
+  /** Median time of `require(...)` inside a fresh process, ms. */
+  readonly loadMsMedian: number;
+  readonly loadMsMin: number;
+  readonly loadMsMax: number;
+  /** Median wall time of the whole child process (node start-up + load), ms. */
+  readonly processMsMedian: number;
+  readonly samples: number;
+}
+
+/** The SDK clients the HandleConfigEvents handler uses, loaded from node_modules. */
+export const SDK_FROM_NODE_MODULES = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-sns', '@aws-sdk/client-sqs'];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+interface Candidate {
+  readonly name: string;
+  readonly modules: string[];
+  readonly sizeKb?: number;
+}
+
+const CHILD_ENV = {
+  // Handlers check their configuration at module load (runtime-contract.md variables): give them
+  // placeholders, since only loading is measured and no call is made.
+  COMPLIANCE_TABLE_NAME: 'load-measure-compliance',
+  EVENTS_TABLE_NAME: 'load-measure-events',
+  NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:load-measure',
+  DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111111111111/load-measure',
+  HISTORY_RETENTION_DAYS: '90',
+  AWS_REGION: 'us-east-1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  // Module-scope clients must not find real credentials: loading only, no calls.
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+};
+
+/** One fresh node process that times `require` of the modules: [require ms, process wall ms]. */
+function sample(c: Candidate, cwd: string): [number, number] {
+  const script = `const t=process.hrtime.bigint();${c.modules.map((m) => `require(${JSON.stringify(m)});`).join('')}`
+    + 'process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));';
+  const t0 = process.hrtime.bigint();
+  const out = execFileSync(process.execPath, ['-e', script], { cwd, env: { ...process.env, ...CHILD_ENV }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return [Number(out.trim()), Number(process.hrtime.bigint() - t0) / 1e6];
+}
+
+/**
+ * Measure every candidate `samples` times, round-robin: on a shared machine load drifts, and
+ * interleaving spreads the drift over all candidates instead of biasing whichever ran last.
+ */
+export function measureLoads(candidates: Candidate[], samples: number, cwd: string): LoadMeasure[] {
+  const loads = candidates.map(() => [] as number[]);
+  const walls = candidates.map(() => [] as number[]);
+  const errors: (string | undefined)[] = candidates.map(() => undefined);
+  for (let i = 0; i < samples; i++) {
+    candidates.forEach((c, j) => {
+      if (errors[j]) return;
+      try {
+        const [load, wall] = sample(c, cwd);
+        loads[j].push(load);
+        walls[j].push(wall);
+      } catch (e) {
+        // A module that cannot load is a finding to report, not a reason to lose the other measures.
+        const stderr = String((e as { stderr?: string }).stderr ?? e);
+        errors[j] = stderr.split('\n').find((l) => /Error/.test(l)) ?? stderr.slice(0, 200);
+      }
+    });
+  }
+  return candidates.map((c, j) => ({
+    ...(errors[j] ? { error: errors[j] } : {}),
+    name: c.name,
+    ...(c.sizeKb !== undefined ? { sizeKb: c.sizeKb } : {}),
+    loadMsMedian: median(loads[j]),
+    loadMsMin: Math.min(...loads[j]),
+    loadMsMax: Math.max(...loads[j]),
+    processMsMedian: median(walls[j]),
+    samples,
+  }));
+}
+
+/** Every assets/**\/index.js under the root. */
+export function findBundles(root: string): string[] {
+  const dir = path.join(root, 'assets');
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === 'index.js') out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/**
+ * The same SDK modules bundled into one file by esbuild (as the handler build does, SDK inlined),
+ * plain and minified: isolates "one file vs node_modules" from "what the handler adds".
+ */
+export function bundleSdkForComparison(outDir: string): { plain: string; minified: string } {
+  fs.mkdirSync(outDir, { recursive: true });
+  const contents = SDK_FROM_NODE_MODULES.map((m) => `require(${JSON.stringify(m)});`).join('\n');
+  const build = (minify: boolean) => {
+    const outfile = path.join(outDir, minify ? 'sdk-bundle.min.js' : 'sdk-bundle.js');
+    buildSync({ stdin: { contents, resolveDir: process.cwd() }, bundle: true, platform: 'node', target: 'node20', minify, outfile, logLevel: 'warning' });
+    return outfile;
+  };
+  return { plain: build(false), minified: build(true) };
+}
+
+export interface HandlerLoadReport {
+  readonly nodeVersion: string;
+  /** `node -e ""`: the start-up every sample's process time includes. */
+  readonly nodeStartupMsMedian: number;
+  readonly bundles: LoadMeasure[];
+  readonly sdkFromNodeModules: LoadMeasure;
+  /** The same modules as one esbuild file, plain and minified. */
+  readonly sdkBundled: LoadMeasure[];
+}
+
+/**
+ * Measure all shipped bundles, plus any extra bundle files given (e.g. the plumbing probe), against
+ * the SDK loaded from node_modules.
+ */
+export function measureHandlerLoad(root = process.cwd(), samples = 9, extraBundles: string[] = []): HandlerLoadReport {
+  const kb = (f: string) => Math.round(fs.statSync(f).size / 102.4) / 10;
+  const bundles: Candidate[] = [...findBundles(root), ...extraBundles.map((b) => path.resolve(root, b))]
+    .map((file) => ({ name: path.relative(root, file), modules: [file], sizeKb: kb(file) }));
+  const sdk = bundleSdkForComparison(path.join(root, 'bench', 'out'));
+  const reference: Candidate[] = [
+    { name: 'node start-up', modules: [] },
+    { name: 'the 4 SDK modules from node_modules', modules: SDK_FROM_NODE_MODULES },
+    { name: 'the 4 SDK modules as one esbuild file', modules: [sdk.plain], sizeKb: kb(sdk.plain) },
+    { name: 'the 4 SDK modules as one esbuild file, minified', modules: [sdk.minified], sizeKb: kb(sdk.minified) },
+  ];
+  const measured = measureLoads([...bundles, ...reference], samples, root);
+  const [startup, fromNodeModules, ...bundled] = measured.slice(bundles.length);
+  return {
+    nodeVersion: process.version,
+    nodeStartupMsMedian: startup.processMsMedian,
+    bundles: measured.slice(0, bundles.length),
+    sdkFromNodeModules: fromNodeModules,
+    sdkBundled: bundled,
+  };
+}
+
+export function formatHandlerLoad(r: HandlerLoadReport): string {
+  const rows = [...r.bundles, r.sdkFromNodeModules, ...r.sdkBundled].map((m) =>
+    `  ${m.name.padEnd(58)} ${(m.sizeKb !== undefined ? `${m.sizeKb} KB` : '-').padStart(10)} `
+    + (m.error ? `failed to load: ${m.error}`
+      : `${m.loadMsMedian.toFixed(1).padStart(8)} ms (${m.loadMsMin.toFixed(0)}–${m.loadMsMax.toFixed(0)})  ${m.processMsMedian.toFixed(0).padStart(5)} ms`));
+  return [
+    `node ${r.nodeVersion}; node start-up alone ${r.nodeStartupMsMedian.toFixed(0)} ms (median of ${r.sdkFromNodeModules.samples})`,
+    `  ${'module'.padEnd(58)} ${'size'.padStart(10)} ${'require, median (min–max)'.padStart(25)}  process`,
+    ...rows,
+    `  (${SDK_FROM_NODE_MODULES.join(', ')})`,
+  ].join('\n');
+}
+
+// Run alone: npx ts-node --transpile-only --project test/tsconfig.json bench/handler-load.ts [samples] [extra bundle …]
+if (require.main === module) {
+  const [samples, ...extra] = process.argv.slice(2);
+  const report = measureHandlerLoad(process.cwd(), Number(samples ?? 9), extra);
+  console.log(formatHandlerLoad(report));
+}

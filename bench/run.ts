@@ -1,0 +1,194 @@
+/**
+ * The benchmark: the reference organization's day (bench/workload.ts) through the seed's naive design
+ * (bench/baseline.ts) and through the shipped pipeline (the bundled HandleConfigEvents handler fed in
+ * SQS batches, bench/pipeline.ts), side by side: invocations, billed DynamoDB units, notifications,
+ * dead-letter messages, correctness of the final state, wall time here; plus handler load times.
+ * Writes bench/results.json.
+ *
+ * Run: npx ts-node --transpile-only --project test/tsconfig.json bench/run.ts [--count 20000] [--batch 100]
+ *      [--bundle assets/handlers/handle-config-events.lambda/index.js] [--samples 9] [--skip-baseline] [--skip-load]
+ * Dry run of the plumbing before the real handler lands: --bundle demo/out/probe/index.js
+ * (built by demo/local/self-check.ts).
+ *
+ * Status: runs end to end against the real bundle and the example app's master template (batch size and
+ * redrive read from the template). Left to the lead: decide which figures go to the README; keep
+ * `defaultCurrentItem` (bench/compare-state.ts) in step with how the handler retires deleted resources
+ * (today: it deletes them and keeps a `RESOURCE` marker); Lambda compute (GB-s) is not modelled.
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.JSII_DEPRECATED = process.env.JSII_DEPRECATED ?? 'quiet';
+
+/* eslint-disable import/first */
+import * as fs from 'fs';
+import * as path from 'path';
+import { BaselineResult, runBaseline } from './baseline';
+import { formatHandlerLoad, HandlerLoadReport, measureHandlerLoad } from './handler-load';
+import { PipelineResult, runPipeline } from './pipeline';
+import { generateWorkload } from './workload';
+import { masterTemplate } from '../demo/local/example-app-synth';
+import { bundlePath } from '../demo/local/lambda-runner';
+/* eslint-enable import/first */
+
+/** us-east-1 on-demand prices (../shared/reference/limits-and-costs.md), dollars per request or unit. */
+const PRICE = {
+  dynamoWrite: 0.625 / 1e6,
+  dynamoRead: 0.125 / 1e6,
+  lambdaRequest: 0.2 / 1e6,
+  sns: 0.5 / 1e6,
+  sqs: 0.4 / 1e6,
+};
+const REFERENCE_EVENTS_PER_DAY = 210_000;
+
+function arg(name: string, fallback?: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+const flag = (name: string) => process.argv.includes(`--${name}`);
+
+const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || a === 0 ? '-' : (b / a).toFixed(3));
+
+function log(msg: string) {
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+}
+
+/** Monthly cost of the measured parts at the reference volume (the workload is a scaled day). */
+function monthly(perRun: { writes: number; reads: number; lambda: number; sns: number; sqs: number }, uniqueEvents: number) {
+  const scale = (REFERENCE_EVENTS_PER_DAY / uniqueEvents) * 30;
+  const parts = {
+    dynamoWrites: perRun.writes * scale * PRICE.dynamoWrite,
+    dynamoReads: perRun.reads * scale * PRICE.dynamoRead,
+    lambdaRequests: perRun.lambda * scale * PRICE.lambdaRequest,
+    snsPublishes: perRun.sns * scale * PRICE.sns,
+    sqsRequests: perRun.sqs * scale * PRICE.sqs,
+  };
+  return { ...parts, total: Object.values(parts).reduce((a, b) => a + b, 0) };
+}
+
+function stateCell(s: { matched: number; expected: number; wrongStatus: number; missing: number; extra: number }): string {
+  return `${s.matched}/${s.expected} ok, ${s.wrongStatus}w ${s.missing}m ${s.extra}x`;
+}
+
+async function main() {
+  const count = Number(arg('count', '20000'));
+  // Default: the batch size the construct configures (read from the template's event source mapping).
+  const batchSize = arg('batch') ? Number(arg('batch')) : undefined;
+  const bundle = path.resolve(arg('bundle', bundlePath('handle-config-events'))!);
+  const samples = Number(arg('samples', '9'));
+  const out = path.resolve(arg('out', 'bench/results.json')!);
+
+  log(`generating the reference organization's workload: ${fmt(count)} events`);
+  const workload = generateWorkload({ count });
+  const ws = workload.stats;
+  log(`  ${fmt(ws.complianceChanges)} compliance changes over ${ws.complianceKeys} keys, ${fmt(ws.configurationItemChanges)} configuration-item changes; `
+    + `${fmt(ws.deliveries)} deliveries (${fmt(ws.duplicateDeliveries)} duplicates, ${fmt(ws.movedLater)} moved later, ${ws.staleComplianceDeliveries} stale compliance deliveries, `
+    + `${ws.evaluationsDeliveredAfterDeletion} evaluations after their resource's deletion); expected final items: ${ws.expectedItems}`);
+
+  let baseline: BaselineResult | undefined;
+  if (!flag('skip-baseline')) {
+    log('baseline (seed design: one invocation and full-event PutItems per event, single-partition table, GSI on status projecting ALL)');
+    baseline = await runBaseline(workload, { onProgress: (d, t) => log(`  baseline ${fmt(d)}/${fmt(t)} events`) });
+    log(`  done in ${(baseline.wallMs / 1000).toFixed(1)} s: ${fmt(baseline.writes.totalUnits)} write units, ${baseline.notifications} notifications, `
+      + `state ${baseline.state.correct ? 'correct' : 'WRONG'}`);
+  }
+
+  let pipeline: PipelineResult | undefined;
+  let pipelineError: string | undefined;
+  const master = masterTemplate(path.resolve('cdk.out'));
+  log(`pipeline: ${path.relative(process.cwd(), bundle)} in SQS batches of ${batchSize ?? "the template's size"}; tables and environment from ${master.origin}`);
+  if (!master.fromExampleApp) log(`  NOTE: example app not used (${master.fallbackReason}); using the runtime contract's tables`);
+  if (!fs.existsSync(bundle)) {
+    pipelineError = `${bundle} does not exist: build it (npx projen bundle)`;
+  } else {
+    try {
+      pipeline = await runPipeline(workload, {
+        bundle,
+        template: master.template,
+        batchSize,
+        onProgress: (d, t, inv) => log(`  pipeline ${fmt(d)}/${fmt(t)} deliveries, ${inv} invocations`),
+      });
+      log(`  done in ${(pipeline.wallMs / 1000).toFixed(1)} s (batches of ${pipeline.batchSize}, redrive after ${pipeline.maxReceiveCount} receives): ${fmt(pipeline.capacity.writes.totalUnits)} write units, ${pipeline.notifications} notifications, `
+        + `state ${pipeline.state.correct ? 'correct' : 'WRONG'}`);
+      if (pipeline.capacity.requests.PutItem === undefined && pipeline.capacity.writes.writes === 0) {
+        log('  WARNING: the handler made no DynamoDB writes: is the bundle still the stub?');
+      }
+      if (pipeline.handlerErrors) log(`  WARNING: ${pipeline.handlerErrors} invocations threw; first: ${pipeline.firstHandlerError?.split('\n')[0]}`);
+      if (Object.keys(pipeline.capacity.unsupported).length) log(`  WARNING: operations dynalite does not implement: ${JSON.stringify(pipeline.capacity.unsupported)}`);
+    } catch (e) {
+      pipelineError = (e as Error).stack ?? String(e);
+      log(`  pipeline failed: ${pipelineError}`);
+    }
+  }
+
+  let load: HandlerLoadReport | undefined;
+  if (!flag('skip-load')) {
+    log(`handler load times (${samples} fresh processes each)`);
+    const probe = path.resolve('demo/out/probe/index.js');
+    load = measureHandlerLoad(process.cwd(), samples, fs.existsSync(probe) && probe !== bundle ? [probe] : []);
+  }
+
+  // ---- report
+  const b = baseline;
+  const p = pipeline;
+  const bCost = b && monthly({ writes: b.writes.totalUnits, reads: 0, lambda: b.invocations, sns: b.notifications, sqs: 0 }, ws.uniqueEvents);
+  // SQS for the pipeline: one SendMessage per delivery (EventBridge target), one ReceiveMessage and one
+  // DeleteMessageBatch per batch; a lower bound (empty long polls are not counted).
+  const pCost = p && monthly({
+    writes: p.capacity.writes.totalUnits,
+    reads: p.capacity.readUnits,
+    lambda: p.invocations,
+    sns: p.notifications,
+    sqs: p.deliveries + 2 * p.invocations + p.deadLettered,
+  }, ws.uniqueEvents);
+  const perThousand = (n?: number) => (n === undefined ? undefined : (n * 1000) / ws.uniqueEvents);
+  const perEvent = (n?: number) => (n === undefined ? undefined : n / ws.uniqueEvents);
+  const rows: [string, string, string, string][] = [
+    ['Lambda invocations', fmt(b?.invocations), fmt(p?.invocations), ratio(b?.invocations, p?.invocations)],
+    ['  per 1,000 events', fmt(perThousand(b?.invocations), 1), fmt(perThousand(p?.invocations), 1), ratio(b?.invocations, p?.invocations)],
+    ['DynamoDB write units, total', fmt(b?.writes.totalUnits), fmt(p?.capacity.writes.totalUnits), ratio(b?.writes.totalUnits, p?.capacity.writes.totalUnits)],
+    ['  per event', fmt(perEvent(b?.writes.totalUnits), 2), fmt(perEvent(p?.capacity.writes.totalUnits), 2), ratio(b?.writes.totalUnits, p?.capacity.writes.totalUnits)],
+    ['  table', fmt(b?.writes.tableUnits), fmt(p?.capacity.writes.tableUnits), ratio(b?.writes.tableUnits, p?.capacity.writes.tableUnits)],
+    ['  index (GSI)', fmt(b?.writes.indexUnits), fmt(p?.capacity.writes.indexUnits), ratio(b?.writes.indexUnits, p?.capacity.writes.indexUnits)],
+    ['  writes (items)', fmt(b?.writes.writes), fmt(p?.capacity.writes.writes), ratio(b?.writes.writes, p?.capacity.writes.writes)],
+    ['  of which failed conditions', fmt(b?.writes.conditionFailures), fmt(p?.capacity.writes.conditionFailures), '-'],
+    ['DynamoDB read units', '0', fmt(p?.capacity.readUnits, 1), '-'],
+    ['SNS notifications', fmt(b?.notifications), fmt(p?.notifications), ratio(b?.notifications, p?.notifications)],
+    ['  of which duplicates', fmt(b?.duplicateNotifications), fmt(p?.duplicateNotifications), '-'],
+    ['Dead-letter messages (handler)', '-', fmt(p?.deadLettered), '-'],
+    ['Redelivered / redriven records', '-', p ? `${p.redeliveries} / ${p.redriven}` : '-', '-'],
+    ['Final state correct', b ? stateCell(b.state) : '-', p ? stateCell(p.state) : '-', '-'],
+    ['Wall time here, s', b ? (b.wallMs / 1000).toFixed(1) : '-', p ? (p.wallMs / 1000).toFixed(1) : '-', ratio(b?.wallMs, p?.wallMs)],
+    ['Monthly at reference volume, $ (measured parts)', bCost ? bCost.total.toFixed(2) : '-', pCost ? pCost.total.toFixed(2) : '-', ratio(bCost?.total, pCost?.total)],
+    ['  DynamoDB writes', bCost ? bCost.dynamoWrites.toFixed(2) : '-', pCost ? pCost.dynamoWrites.toFixed(2) : '-', '-'],
+    ['  Lambda requests', bCost ? bCost.lambdaRequests.toFixed(2) : '-', pCost ? pCost.lambdaRequests.toFixed(2) : '-', '-'],
+    ['  SNS publishes', bCost ? bCost.snsPublishes.toFixed(2) : '-', pCost ? pCost.snsPublishes.toFixed(2) : '-', '-'],
+    ['  SQS requests (lower bound)', bCost ? bCost.sqsRequests.toFixed(2) : '-', pCost ? pCost.sqsRequests.toFixed(2) : '-', '-'],
+  ];
+  const w = [48, 24, 24, 7];
+  console.log(`\n${'metric'.padEnd(w[0])} ${'baseline'.padStart(w[1])} ${'pipeline'.padStart(w[2])} ${'p/b'.padStart(w[3])}`);
+  for (const r of rows) console.log(`${r[0].padEnd(w[0])} ${r[1].padStart(w[1])} ${r[2].padStart(w[2])} ${r[3].padStart(w[3])}`);
+  console.log('(final state: w = wrong status, m = missing, x = extra. Lambda compute, EventBridge and Config recording are not measured here; see limits-and-costs.md for the full model.)');
+  if (p && Object.keys(p.metrics).length) console.log(`handler metrics (EMF): ${JSON.stringify(p.metrics)}`);
+  if (p && !p.state.correct) console.log(`pipeline state examples: ${JSON.stringify(p.state.examples)}`);
+  if (load) console.log(`\n${formatHandlerLoad(load)}`);
+  if (pipelineError) console.log(`\npipeline not measured: ${pipelineError.split('\n')[0]}`);
+
+  const results = {
+    generatedAt: new Date().toISOString(),
+    node: process.version,
+    options: { count, batchSize: pipeline?.batchSize ?? batchSize, bundle: path.relative(process.cwd(), bundle), samples },
+    template: { origin: master.origin, fromExampleApp: master.fromExampleApp, fallbackReason: master.fallbackReason },
+    workload: ws,
+    baseline: b ? { ...b, monthlyUsd: bCost } : undefined,
+    pipeline: p ? { ...p, monthlyUsd: pCost } : undefined,
+    pipelineError,
+    handlerLoad: load,
+  };
+  fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`wrote ${path.relative(process.cwd(), out)}`);
+}
+
+main().then(() => process.exit(0), (e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,179 @@
+/**
+ * The demo: synthesize the example app (demo/example-app.ts) into cdk.out/, then replay a realistic
+ * morning (demo/scenario.ts) through the shipped HandleConfigEvents bundle against local stand-ins
+ * created from the master's template, and show what the platform team would see: compliance by
+ * account and rule, the transitions recorded in history, the notifications, the dead-letter queue.
+ *
+ * Run: npx ts-node --transpile-only --project test/tsconfig.json demo/run.ts
+ * Nothing here talks to AWS: DynamoDB is dynalite, SNS and SQS are a recording endpoint.
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.JSII_DEPRECATED = process.env.JSII_DEPRECATED ?? 'quiet';
+
+/* eslint-disable import/first */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { compareState, readComplianceTable } from '../bench/compare-state';
+import { expectedComplianceState } from '../bench/workload';
+import { startDynamoDbFromTemplate } from './local/dynamodb-from-template';
+import { sumEmfMetrics } from './local/emf-metrics';
+import { masterTemplate } from './local/example-app-synth';
+import { findHandlerFunction, resolveHandlerEnvironment } from './local/handler-environment';
+import { bundlePath, indexOfMessageId, invoke, loadBundledHandler, toSqsRecord } from './local/lambda-runner';
+import { startRecordingEndpoint } from './local/recording-endpoint';
+import { buildScenario } from './scenario';
+/* eslint-enable import/first */
+
+const CDK_OUT = 'cdk.out';
+
+function heading(s: string) {
+  console.log(`\n== ${s}`);
+}
+function step(s: string) {
+  console.log(`[demo ${new Date().toISOString().slice(11, 19)}] ${s}`);
+}
+const hhmm = (iso: unknown) => (typeof iso === 'string' ? iso.slice(11, 19) : String(iso));
+
+async function main() {
+  // 1. Synthesize.
+  heading('Synthesize the example app');
+  step(`loading demo/example-app.ts and synthesizing into ${CDK_OUT}/ …`);
+  const master = masterTemplate(CDK_OUT);
+  if (master.stacks.length) {
+    for (const s of master.stacks) {
+      const top = Object.entries(s.resourceCounts).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([t, n]) => `${n} ${t.replace('AWS::', '')}`).join(', ');
+      console.log(`  ${s.name.padEnd(46)} ${String(s.resourceTotal).padStart(3)} resources: ${top}`);
+    }
+    const total = master.stacks.reduce((n, s) => n + s.resourceTotal, 0);
+    console.log(`  ${master.stacks.length} stacks, ${total} resources; templates in ${CDK_OUT}/`);
+  }
+  if (!master.fromExampleApp) {
+    console.log(`  NOTE: the example app could not be used: ${master.fallbackReason}.`);
+    console.log('  The replay below runs on the runtime contract\'s tables (demo/local/contract-template.ts) instead.');
+  } else {
+    console.log(`  the handler's tables and environment come from ${master.origin}`);
+  }
+
+  const bundle = bundlePath('handle-config-events');
+  if (!fs.existsSync(bundle)) {
+    console.log(`\n  NOTE: ${path.relative(process.cwd(), bundle)} is not built (npx projen bundle): nothing to replay.`);
+    return;
+  }
+
+  // 2. Local stand-ins from the master's template.
+  heading('Start local DynamoDB, SNS and SQS');
+  const fn = findHandlerFunction(master.template)!;
+  const db = await startDynamoDbFromTemplate(master.template);
+  const rec = await startRecordingEndpoint();
+  const ddb = db.client();
+  try {
+    for (const t of db.details.values()) {
+      const gsis = (t.input.GlobalSecondaryIndexes ?? []).map((g) => `${g.IndexName} (${g.Projection?.ProjectionType})`).join(', ');
+      console.log(`  table ${t.tableName}${gsis ? `, GSI ${gsis}` : ''}${t.ttlAttribute ? `, TTL on ${t.ttlAttribute}` : ''}`);
+    }
+    const environment = resolveHandlerEnvironment(master.template, fn.variables, { tables: db.tables, recordingEndpoint: rec.endpoint });
+    console.log(`  handler ${fn.logicalId}: ${Object.entries(environment).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    const loaded = loadBundledHandler(bundle, {
+      ...environment,
+      AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+      AWS_ENDPOINT_URL_SNS: rec.endpoint,
+      AWS_ENDPOINT_URL_SQS: rec.endpoint,
+    });
+    console.log(`  loaded ${path.relative(process.cwd(), bundle)} (${(fs.statSync(bundle).size / 1024).toFixed(0)} KB) in ${loaded.loadMs.toFixed(0)} ms`);
+
+    // 3. Replay.
+    heading('Replay the morning through the handler, batch by batch');
+    const scenario = buildScenario();
+    const deliveries = scenario.batches.flat();
+    const logs: string[] = [];
+    let index = 0;
+    let retry: number[] = [];
+    let injectedSoFar = 0;
+    for (const [b, batch] of scenario.batches.entries()) {
+      const redelivered = new Set(retry);
+      const indices = [...retry, ...batch.map(() => index++)];
+      retry = [];
+      step(`batch ${b + 1}: ${indices.length} records`);
+      for (const f of scenario.faults.filter((x) => x.beforeBatch === b + 1)) {
+        rec.failNext(f.count, f.kind, f.service);
+        console.log(`    ! ${f.note}`);
+      }
+      indices.forEach((i) => console.log(`    ${String(i + 1).padStart(2)}. ${redelivered.has(i) ? '(redelivered) ' : ''}${deliveries[i].note}`));
+      const r = await invoke(loaded, { Records: indices.map((i) => toSqsRecord(deliveries[i].body, i, 1)) }, { captureLogs: true });
+      logs.push(...r.logs);
+      if (r.error) console.log(`    the handler threw (the whole batch would be retried): ${r.error.message}`);
+      const failed = r.failedMessageIds.map(indexOfMessageId);
+      console.log(`    → ${r.durationMs.toFixed(0)} ms; ${failed.length ? `failed, redelivered next batch: ${failed.map((i) => i + 1).join(', ')}` : 'no record failed'}`);
+      retry = failed;
+      const injected = rec.calls.filter((c) => c.outcome !== 'ok').length;
+      if (injected > injectedSoFar) console.log(`    (the stand-in answered ${injected - injectedSoFar} calls with an injected error)`);
+      injectedSoFar = injected;
+    }
+    if (retry.length) console.log(`  still failing after the last batch: ${retry.map((i) => i + 1).join(', ')}`);
+
+    // 4. What the platform team sees.
+    heading('Compliance by account and rule (ComplianceTable)');
+    const current = await readComplianceTable(ddb, environment.COMPLIANCE_TABLE_NAME);
+    const byAccount = new Map<string, string[]>();
+    for (const { item } of [...current.values()].sort((a, b) => String(a.item.config_rule_name).localeCompare(String(b.item.config_rule_name)))) {
+      const line = `${String(item.config_rule_name).padEnd(54)} ${String(item.compliance_status).padEnd(14)} ${item.resource_type} ${item.resource_id} (${item.region}, `
+        + `evaluated ${new Date(Number(item.last_evaluated) * 1000).toISOString().slice(11, 19)})`;
+      byAccount.set(String(item.account), [...(byAccount.get(String(item.account)) ?? []), line]);
+    }
+    for (const [account, lines] of [...byAccount].sort()) {
+      console.log(`  account ${account}`);
+      lines.forEach((l) => console.log(`    ${l}`));
+    }
+    if (current.size === 0) console.log('  (empty: is the bundle still the stub?)');
+    const all = (await ddb.send(new ScanCommand({ TableName: environment.COMPLIANCE_TABLE_NAME, ConsistentRead: true }))).Items ?? [];
+    const markers = all.map((i) => unmarshall(i)).filter((i) => i.sk === 'RESOURCE');
+    markers.forEach((m) => console.log(`  deletion marker: ${m.resource_type} ${m.resource_id} deleted at ${new Date(Number(m.deleted_at_ms)).toISOString().slice(11, 19)}`));
+
+    heading('History (EventsTable): compliance transitions, then configuration items');
+    const history = ((await ddb.send(new ScanCommand({ TableName: environment.EVENTS_TABLE_NAME, ConsistentRead: true }))).Items ?? [])
+      .map((i) => unmarshall(i)).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
+    const isCompliance = (h: Record<string, unknown>) => String(h.sk).includes('#COMPLIANCE#');
+    for (const h of history.filter(isCompliance)) {
+      const from = h.previous_status ?? h.from ?? h.old_compliance_status;
+      console.log(`  ${hhmm(h.event_time ?? h.sk)}  ${String(h.config_rule_name).padEnd(54)} ${from ? `${from} → ` : ''}${h.compliance_status}  ${h.resource_id}`);
+    }
+    for (const h of history.filter((x) => !isCompliance(x))) {
+      console.log(`  ${hhmm(h.event_time ?? h.sk)}  ${String(h.config_item_type)} ${h.configuration_state} ${h.resource_type} ${h.resource_id}`);
+    }
+    if (history.length === 0) console.log('  (empty)');
+
+    heading('Notifications (SNS)');
+    for (const m of rec.published()) {
+      const a = (k: string) => m.MessageAttributes[k]?.StringValue ?? '?';
+      console.log(`  ${a('previous_status').padEnd(14)} → ${a('compliance_status').padEnd(14)} ${a('config_rule_name')} (${a('account')}/${a('region')})${m.Subject ? `  "${m.Subject}"` : ''}`);
+    }
+    if (rec.published().length === 0) console.log('  (none)');
+
+    heading('Dead-letter queue (SQS)');
+    for (const m of rec.sent()) {
+      const source = m.MessageAttributes.source_message_id?.StringValue;
+      const which = source ? `record ${indexOfMessageId(source) + 1}` : 'record ?';
+      console.log(`  ${which}: ${m.MessageAttributes.reason?.StringValue ?? '(no reason attribute)'}`);
+    }
+    if (rec.sent().length === 0) console.log('  (empty)');
+
+    heading('Check against the expected state');
+    const verdict = compareState(current, expectedComplianceState(scenario.underlying));
+    console.log(verdict.correct
+      ? `  ✓ all ${verdict.expected} expected compliance items present with the right status, nothing extra (the deleted volume stayed retired)`
+      : `  ✗ ${verdict.matched}/${verdict.expected} right, ${verdict.wrongStatus} wrong, ${verdict.missing} missing, ${verdict.extra} extra: ${JSON.stringify(verdict.examples)}`);
+    const metrics = sumEmfMetrics(logs);
+    if (Object.keys(metrics).length) console.log(`  handler metrics (EMF): ${Object.entries(metrics).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  } finally {
+    ddb.destroy();
+    await rec.close();
+    await db.close();
+  }
+}
+
+main().then(() => process.exit(0), (e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,272 @@
+/**
+ * A small, readable morning in the example organization (two member accounts × two regions, the
+ * agent accounts of demo/example-app.ts), as the master's buffer queue would deliver it: in three SQS
+ * batches, with a duplicate, out-of-order deliveries, a deletion overtaken by a stale evaluation, an
+ * event forwarded by an enriching agent, and records that can never be processed.
+ *
+ * Each delivery carries a note, printed as it is replayed, so the demo's output tells the story.
+ * Events are built here (shapes as in the real samples), never read from ../shared at run time.
+ */
+import { ConfigEvent } from '../bench/workload';
+
+export const ACCOUNTS = ['222222222222', '333333333333'];
+export const REGIONS = ['eu-west-1', 'us-east-1'];
+
+const T0 = Date.parse('2026-11-26T09:00:00.000Z');
+const at = (minutes: number) => T0 + minutes * 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+type Status = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE' | 'INSUFFICIENT_DATA';
+
+interface Subject {
+  readonly account: string;
+  readonly region: string;
+  readonly type: string;
+  readonly id: string;
+  readonly rule: string;
+  readonly arn: string;
+}
+
+const SG: Subject = {
+  account: '222222222222',
+  region: 'eu-west-1',
+  type: 'AWS::EC2::SecurityGroup',
+  id: 'sg-0a1b2c3d4e5f60001',
+  rule: 'restricted-ssh',
+  arn: 'arn:aws:ec2:eu-west-1:222222222222:security-group/sg-0a1b2c3d4e5f60001',
+};
+const BUCKET: Subject = {
+  account: '222222222222',
+  region: 'us-east-1',
+  type: 'AWS::S3::Bucket',
+  id: 'payments-archive-222222222222',
+  rule: 's3-bucket-public-read-prohibited',
+  arn: 'arn:aws:s3:::payments-archive-222222222222',
+};
+const TRAIL: Subject = {
+  account: '333333333333',
+  region: 'eu-west-1',
+  type: 'AWS::::Account',
+  id: '333333333333',
+  rule: 'cloudtrail-enabled',
+  arn: 'arn:aws:iam::333333333333:root',
+};
+const VOLUME: Subject = {
+  account: '333333333333',
+  region: 'us-east-1',
+  type: 'AWS::EC2::Volume',
+  id: 'vol-0f1e2d3c4b5a60001',
+  rule: 'encrypted-volumes',
+  arn: 'arn:aws:ec2:us-east-1:333333333333:volume/vol-0f1e2d3c4b5a60001',
+};
+const ROLE: Subject = {
+  account: '333333333333',
+  region: 'us-east-1',
+  type: 'AWS::IAM::Role',
+  id: 'AROA3XFRBF23EXAMPLE01',
+  rule: 'iam-no-inline-policy-check-conformance-pack-k2l7xq9zp',
+  arn: 'arn:aws:iam::333333333333:role/deploy-pipeline',
+};
+
+let idCounter = 0;
+/** Envelope ids: stable across runs, distinct per event. */
+const nextId = () => `7e0b2f4c-0000-4000-8000-${(++idCounter).toString().padStart(12, '0')}`;
+
+function evaluation(s: Subject, status: Status, recordedMs: number, annotation?: string) {
+  return {
+    evaluationResultIdentifier: {
+      evaluationResultQualifier: { configRuleName: s.rule, resourceType: s.type, resourceId: s.id },
+      orderingTimestamp: iso(recordedMs - 1_200),
+    },
+    complianceType: status,
+    resultRecordedTime: iso(recordedMs),
+    configRuleInvokedTime: iso(recordedMs - 480),
+    ...(annotation ? { annotation } : {}),
+  };
+}
+
+/** A `Config Rules Compliance Change` event; `previous` absent on a first evaluation. */
+export function complianceChange(
+  s: Subject, status: Status, recordedMs: number, previous?: { status: Status; recordedMs: number }, annotation?: string,
+): ConfigEvent {
+  const notified = recordedMs + 900;
+  const detail: Record<string, unknown> = {
+    awsAccountId: s.account,
+    configRuleName: s.rule,
+    configRuleARN: `arn:aws:config:${s.region}:${s.account}:config-rule/config-rule-${s.rule.length.toString(36)}x7k2q`,
+    resourceType: s.type,
+    resourceId: s.id,
+    awsRegion: s.region,
+    newEvaluationResult: evaluation(s, status, recordedMs, annotation),
+    ...(previous ? { oldEvaluationResult: evaluation(s, previous.status, previous.recordedMs) } : {}),
+    notificationCreationTime: iso(notified),
+    messageType: 'ComplianceChangeNotification',
+    recordVersion: '1.0',
+  };
+  return {
+    'version': '0',
+    'id': nextId(),
+    'detail-type': 'Config Rules Compliance Change',
+    'source': 'aws.config',
+    'account': s.account,
+    'time': iso(notified).replace(/\.\d{3}Z$/, 'Z'),
+    'region': s.region,
+    'resources': [],
+    detail,
+  };
+}
+
+/** A `Config Configuration Item Change` event: an update, or a deletion (`configuration: null`). */
+export function configurationItemChange(s: Subject, change: 'UPDATE' | 'DELETE', capturedMs: number, configuration?: Record<string, unknown>): ConfigEvent {
+  const deleted = change === 'DELETE';
+  const notified = capturedMs + 2_000;
+  return {
+    'version': '0',
+    'id': nextId(),
+    'detail-type': 'Config Configuration Item Change',
+    'source': 'aws.config',
+    'account': s.account,
+    'time': iso(notified).replace(/\.\d{3}Z$/, 'Z'),
+    'region': s.region,
+    'resources': [s.arn],
+    'detail': {
+      recordVersion: '1.3',
+      messageType: 'ConfigurationItemChangeNotification',
+      configurationItemDiff: deleted ? null : {
+        changedProperties: { 'Configuration.IpPermissions.0': { previousValue: null, updatedValue: configuration?.ipPermissions, changeType: 'CREATE' } },
+        changeType: 'UPDATE',
+      },
+      notificationCreationTime: iso(notified),
+      configurationItem: {
+        relatedEvents: [],
+        relationships: [],
+        configuration: deleted ? null : configuration ?? {},
+        supplementaryConfiguration: {},
+        tags: deleted ? {} : { team: 'payments' },
+        configurationItemVersion: '1.3',
+        configurationItemCaptureTime: iso(capturedMs),
+        configurationStateId: capturedMs,
+        awsAccountId: s.account,
+        configurationItemStatus: deleted ? 'ResourceDeleted' : 'OK',
+        resourceType: s.type,
+        resourceId: s.id,
+        resourceName: null,
+        ARN: s.arn,
+        awsRegion: s.region,
+        availabilityZone: deleted ? null : `${s.region}a`,
+        configurationStateMd5Hash: '',
+        resourceCreationTime: deleted ? null : '2026-03-02T10:00:00.000Z',
+      },
+    },
+  };
+}
+
+/** The same event as an enriching agent forwards it (runtime-contract.md, "Agent envelope"). */
+export function viaAgent(e: ConfigEvent, enrichment: Record<string, unknown>) {
+  return {
+    'version': '0',
+    'id': nextId(),
+    'detail-type': e['detail-type'],
+    'source': 'monitoring.agent.config',
+    'account': e.account,
+    'time': e.time,
+    'region': e.region,
+    'resources': [],
+    'detail': {
+      schemaVersion: '1',
+      event: { 'id': e.id, 'account': e.account, 'region': e.region, 'time': e.time, 'detail-type': e['detail-type'], 'detail': e.detail },
+      enrichment,
+    },
+  };
+}
+
+export interface Delivery {
+  /** What SQS delivers: an event, or a raw (possibly malformed) body. */
+  readonly body: unknown;
+  readonly note: string;
+}
+
+/** Failures the SNS/SQS stand-in injects just before a batch: transient errors the handler must survive. */
+export interface Fault {
+  readonly beforeBatch: number;
+  readonly service: 'sns' | 'sqs';
+  readonly kind: 'throttle' | 'server-error';
+  readonly count: number;
+  readonly note: string;
+}
+
+export interface Scenario {
+  readonly batches: Delivery[][];
+  readonly faults: Fault[];
+  /** The aws.config events underneath (agent envelopes unwrapped, malformed records left out): the expected state derives from them. */
+  readonly underlying: ConfigEvent[];
+}
+
+export function buildScenario(): Scenario {
+  idCounter = 0;
+  const sgOpen = complianceChange(SG, 'NON_COMPLIANT', at(0), undefined, 'The security group allows ingress from 0.0.0.0/0 on port 22.');
+  const sgChange = configurationItemChange(SG, 'UPDATE', at(0) - 15_000, { groupId: SG.id, ipPermissions: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: ['0.0.0.0/0'] }] });
+  const sgClosed = complianceChange(SG, 'COMPLIANT', at(4), { status: 'NON_COMPLIANT', recordedMs: at(0) });
+  const bucketFirst = complianceChange(BUCKET, 'COMPLIANT', at(1));
+  const bucketPublic = complianceChange(BUCKET, 'NON_COMPLIANT', at(20), { status: 'COMPLIANT', recordedMs: at(1) }, 'Bucket policy allows public read.');
+  const bucketFixed = complianceChange(BUCKET, 'COMPLIANT', at(30), { status: 'NON_COMPLIANT', recordedMs: at(20) });
+  const trailOff = complianceChange(TRAIL, 'NON_COMPLIANT', at(2), { status: 'COMPLIANT', recordedMs: at(-24 * 60) });
+  const trailOn = complianceChange(TRAIL, 'COMPLIANT', at(45), { status: 'NON_COMPLIANT', recordedMs: at(2) });
+  const volumeFirst = complianceChange(VOLUME, 'NON_COMPLIANT', at(3), undefined, 'The volume is not encrypted.');
+  const volumeLate = complianceChange(VOLUME, 'COMPLIANT', at(35), { status: 'NON_COMPLIANT', recordedMs: at(3) });
+  const volumeDeleted = configurationItemChange(VOLUME, 'DELETE', at(40));
+  const roleFirst = complianceChange(ROLE, 'COMPLIANT', at(5));
+  const roleViaAgent = viaAgent(roleFirst, { accountName: 'payments-prod', labels: { environment: 'production' } });
+  const snapshotDelivered = {
+    'version': '0',
+    'id': nextId(),
+    'detail-type': 'Config Configuration Snapshot Delivery Status',
+    'source': 'aws.config',
+    'account': '222222222222',
+    'time': '2026-11-26T09:06:00Z',
+    'region': 'eu-west-1',
+    'resources': [],
+    'detail': { configSnapshotId: '0a1b2c3d-0000-4000-8000-000000000001', s3ObjectKey: 'AWSLogs/222222222222/Config/eu-west-1/snapshot.json.gz', s3Bucket: 'config-bucket-222222222222', notificationCreationTime: '2026-11-26T09:06:00.000Z', messageType: 'ConfigurationSnapshotDeliveryCompleted', recordVersion: '1.1' },
+  };
+  const noResult = complianceChange(SG, 'COMPLIANT', at(50));
+  delete (noResult.detail as Record<string, unknown>).newEvaluationResult;
+
+  return {
+    batches: [
+      [
+        { body: sgChange, note: '222…/eu-west-1: someone opens SSH to the world on a security group (configuration item)' },
+        { body: sgOpen, note: '  …restricted-ssh turns NON_COMPLIANT (first evaluation)' },
+        { body: bucketFirst, note: '222…/us-east-1: a new bucket is evaluated COMPLIANT' },
+        { body: sgOpen, note: '  the security group\'s NON_COMPLIANT event again (EventBridge delivered it twice)' },
+        { body: trailOff, note: '333…/eu-west-1: CloudTrail is switched off: cloudtrail-enabled NON_COMPLIANT' },
+        { body: volumeFirst, note: '333…/us-east-1: an unencrypted volume: encrypted-volumes NON_COMPLIANT' },
+        { body: roleViaAgent, note: '333…/us-east-1: a role evaluated COMPLIANT, forwarded by an enriching agent (monitoring.agent.config)' },
+        { body: '{"version":"0","id":"truncated', note: 'a malformed record (truncated JSON): must go to the dead-letter queue' },
+        { body: snapshotDelivered, note: 'a snapshot-delivery status event: not a compliance or item change, must be skipped quietly' },
+      ],
+      [
+        { body: sgClosed, note: '222…/eu-west-1: remediation closes the port: restricted-ssh COMPLIANT' },
+        { body: trailOn, note: '333…/eu-west-1: CloudTrail back on (recorded 09:45)…' },
+        { body: trailOff, note: '  …and its NON_COMPLIANT (09:02) delivered again in the same batch: a duplicate, out of order' },
+        { body: bucketFixed, note: '222…/us-east-1: the bucket is COMPLIANT again (recorded 09:30), whose NON_COMPLIANT (09:20) is late' },
+        { body: volumeDeleted, note: '333…/us-east-1: the volume is deleted (ResourceDeleted at 09:40)' },
+      ],
+      [
+        { body: bucketPublic, note: '222…/us-east-1: the bucket\'s NON_COMPLIANT recorded at 09:20 finally arrives: stale, must not win or notify' },
+        { body: volumeLate, note: '333…/us-east-1: an evaluation recorded at 09:35, before the deletion, arrives after it: must not bring the volume back' },
+        { body: trailOn, note: 'the CloudTrail COMPLIANT event again, one batch later (duplicate)' },
+        { body: noResult, note: 'a compliance change without newEvaluationResult: can never be processed, dead-letter queue' },
+      ],
+    ],
+    faults: [{
+      beforeBatch: 2,
+      service: 'sns',
+      kind: 'throttle',
+      count: 8,
+      note: 'SNS throttles the next 8 Publish calls: more than the SDK retries absorb, so the record must be reported failed and redelivered, not lost',
+    }],
+    underlying: [
+      sgChange, sgOpen, sgClosed, bucketFirst, bucketPublic, bucketFixed, trailOff, trailOn, volumeFirst, volumeLate, volumeDeleted, roleFirst,
+    ],
+  };
+}

@@ -1,0 +1,152 @@
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { validateDurationInRange, validateIntegerInRange, validateWholeUnits } from '../master/validation';
+
+/**
+ * A kind of AWS Config event, identified by its EventBridge `detail-type`.
+ *
+ * @see https://docs.aws.amazon.com/config/latest/developerguide/monitor-config-with-cloudwatchevents.html
+ */
+export class ConfigEventType {
+  /**
+   * A configuration item changed (`Config Configuration Item Change`), including oversized items and deletions.
+   */
+  public static readonly CONFIGURATION_ITEM_CHANGE = new ConfigEventType('Config Configuration Item Change');
+
+  /**
+   * A rule evaluated a resource to a new compliance status (`Config Rules Compliance Change`).
+   */
+  public static readonly COMPLIANCE_CHANGE = new ConfigEventType('Config Rules Compliance Change');
+
+  /**
+   * Another Config event, by its exact `detail-type`.
+   *
+   * The master stores configuration-item and compliance changes; it counts other kinds as skipped.
+   *
+   * @param detailType the event's `detail-type`, for example `Config Rules Re-evaluation Status`
+   */
+  public static of(detailType: string): ConfigEventType {
+    if (!Token.isUnresolved(detailType) && detailType.trim() === '') {
+      throw new Error("ConfigEventType.of() needs a detail-type, got '': pass the exact detail-type of a Config event, "
+        + "for example 'Config Rules Re-evaluation Status'");
+    }
+    return new ConfigEventType(detailType);
+  }
+
+  /**
+   * @param detailType the EventBridge `detail-type` of this kind of event
+   */
+  protected constructor(public readonly detailType: string) {}
+}
+
+/** How the forwarding target is built. */
+export interface EventForwardingOptions {
+  readonly centralEventBus: events.IEventBus;
+  readonly forwardedEvents: ConfigEventType[];
+  readonly retryAttempts: number;
+  readonly maxEventAge: Duration;
+}
+
+/** The parts of the forwarding the agent exposes. */
+export interface EventForwarding {
+  readonly rule: events.Rule;
+  readonly role: iam.Role;
+  readonly deadLetterQueue: sqs.Queue;
+}
+
+/**
+ * Checks the forwarding options: retry policy bounds as EventBridge sets them.
+ *
+ * @internal
+ */
+export function validateForwarding(scope: Construct, options: EventForwardingOptions): void {
+  if (options.forwardedEvents.length === 0) {
+    throw new Error('forwardedEvents must name at least one event type, got []: leave it out to forward '
+      + 'configuration-item and compliance changes, or list ConfigEventType values');
+  }
+  validateIntegerInRange('retryAttempts', options.retryAttempts, 0, 185,
+    'EventBridge retries a target from 0 to 185 times');
+  validateDurationInRange('maxEventAge', options.maxEventAge, Duration.seconds(60), Duration.hours(24),
+    'EventBridge keeps retrying an event for 60 seconds to 24 hours');
+  validateWholeUnits('maxEventAge', options.maxEventAge, 'seconds');
+
+  const stack = Stack.of(scope);
+  const busArn = options.centralEventBus.eventBusArn;
+  const ownDefaultBus = `arn:aws:events:${stack.region}:${stack.account}:event-bus/default`;
+  if (!Token.isUnresolved(busArn) && !Token.isUnresolved(stack.region) && !Token.isUnresolved(stack.account)
+    && busArn.replace(/^arn:[^:]+:/, 'arn:aws:') === ownDefaultBus) {
+    throw new Error(`centralEventBus must be the master's event bus, got this account's default bus '${busArn}': `
+      + 'forwarding the default bus to itself would loop; use ConfigMonitoringMaster.eventBusArn(masterAccount, masterRegion)');
+  }
+}
+
+/**
+ * Creates `ForwardRule` on the account's default bus, its `ForwardRole` and its `DeadLetterQueue` in `scope`.
+ *
+ * The target is built here rather than with `aws-events-targets.EventBus`, which offers no retry policy: the role
+ * lives in the sending account and may only put events on the central bus (what a cross-account, cross-region
+ * bus target needs), and events EventBridge could not deliver after its retries land in the dead-letter queue.
+ *
+ * @internal
+ */
+export function createEventForwarding(scope: Construct, options: EventForwardingOptions): EventForwarding {
+  const stack = Stack.of(scope);
+
+  const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+    // States what SQS does by default, so that policy checks such as CT.SQS.PR.1 recognise a dead-letter queue.
+    redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
+  });
+  Validations.of(deadLetterQueue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason: 'This queue is the dead-letter queue of the ForwardRule target (EventBridge DeadLetterConfig), which cdk-nag '
+      + 'does not recognise as one; a dead-letter queue for a dead-letter queue would add nothing.',
+  });
+
+  const role = new iam.Role(scope, 'ForwardRole', {
+    description: 'Lets EventBridge put this account\'s Config events on the central monitoring bus',
+    // Only rules of this account may use the role (confused-deputy guard). A condition on the rule's ARN
+    // would make the role and the rule depend on each other.
+    assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }),
+  });
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['events:PutEvents'],
+    resources: [options.centralEventBus.eventBusArn],
+  }));
+
+  const rule = new events.Rule(scope, 'ForwardRule', {
+    description: 'Forwards AWS Config events to the central config-monitoring bus',
+    eventPattern: {
+      source: ['aws.config'],
+      detailType: [...new Set(options.forwardedEvents.map((type) => type.detailType))],
+    },
+  });
+
+  deadLetterQueue.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+    actions: ['sqs:SendMessage'],
+    resources: [deadLetterQueue.queueArn],
+    conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
+  }));
+
+  rule.addTarget({
+    bind: () => ({
+      arn: options.centralEventBus.eventBusArn,
+      role,
+      deadLetterConfig: { arn: deadLetterQueue.queueArn },
+      retryPolicy: {
+        maximumRetryAttempts: options.retryAttempts,
+        maximumEventAgeInSeconds: options.maxEventAge.toSeconds(),
+      },
+    }),
+  });
+
+  return { rule, role, deadLetterQueue };
+}

@@ -1,0 +1,35 @@
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createDocumentClient } from '../runtime/aws-clients';
+import { positiveIntegerEnv, requireEnv } from '../runtime/environment';
+import { Logger } from '../runtime/observability/logger';
+import { DeadLetterQueue } from '../runtime/pipeline/dead-letter';
+import { processBatch } from '../runtime/pipeline/process-batch';
+import { TransitionNotifier } from '../runtime/pipeline/transition-notifier';
+import { ConfigComplianceRepository } from '../runtime/store/config-compliance-repository';
+import { HistoryRepository } from '../runtime/store/history-repository';
+
+const documentClient = createDocumentClient();
+const logger = new Logger();
+const context = {
+  compliance: new ConfigComplianceRepository(documentClient, requireEnv('COMPLIANCE_TABLE_NAME')),
+  history: new HistoryRepository(documentClient, requireEnv('EVENTS_TABLE_NAME')),
+  notifier: new TransitionNotifier(new SNSClient({}), requireEnv('NOTIFICATION_TOPIC_ARN')),
+  historyRetentionDays: positiveIntegerEnv('HISTORY_RETENTION_DAYS'),
+  now: () => new Date(),
+};
+const deadLetters = new DeadLetterQueue(new SQSClient({}), requireEnv('DEAD_LETTER_QUEUE_URL'));
+
+/** SQS buffer → compliance state, history and notifications. Thin: the write rules live in runtime/pipeline. */
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  const { batchItemFailures, metrics } = await processBatch(event.Records, { context, deadLetters, logger });
+  metrics.flush(process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'HandleConfigEvents');
+  logger.info('batch processed', {
+    records: event.Records.length,
+    failed: batchItemFailures.length,
+    transitions: metrics.get('ComplianceTransitions'),
+    deadLettered: metrics.get('EventsDeadLettered'),
+  });
+  return { batchItemFailures };
+};

@@ -1,0 +1,321 @@
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { createComplianceStore } from './compliance-store';
+import { createEventPipeline } from './event-pipeline';
+import { DEFAULT_EVENT_BUS_NAME, grantAgentsPutEvents, monitoringEventBusArn, validatePrincipals } from './monitoring-event-bus';
+import {
+  validateDurationInRange,
+  validateIntegerInRange,
+  validateWholeUnits,
+} from './validation';
+
+/** The CloudWatch namespace of the handler's embedded metrics. */
+const METRICS_NAMESPACE = 'ConfigMonitoring';
+
+/**
+ * Properties of a `ConfigMonitoringMaster`.
+ */
+export interface ConfigMonitoringMasterProps {
+  /**
+   * The AWS Organizations organization whose accounts may send Config events to the monitoring bus.
+   *
+   * Grants `events:PutEvents` to any principal of the organization (`aws:PrincipalOrgID`), which keeps the
+   * bus policy small whatever the number of accounts. At least one of `organizationId` and `agentAccounts`
+   * must be set; both may be.
+   *
+   * @default - no organization-wide grant: only `agentAccounts` may send events
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html
+   */
+  readonly organizationId?: string;
+
+  /**
+   * Accounts that may send Config events to the monitoring bus, for agents outside `organizationId` or
+   * when no organization is used.
+   *
+   * At most 50 accounts: an event bus policy is capped at 10,240 characters. Grant more through `organizationId`.
+   *
+   * @default - no per-account grant: only the accounts of `organizationId` may send events
+   */
+  readonly agentAccounts?: string[];
+
+  /**
+   * The event bus the agents send to, when you bring your own (for example a bus shared with other tools).
+   *
+   * The master adds its own policy statements to it (never replacing those of others) and a rule that matches only
+   * the Config sources, so other events on the bus are untouched. The bus must be in this stack's account and region.
+   *
+   * @default - a new event bus named `eventBusName`
+   */
+  readonly eventBus?: events.IEventBus;
+
+  /**
+   * The name of the event bus the master creates. Cannot be combined with `eventBus`.
+   *
+   * The agents address the bus by ARN: see `ConfigMonitoringMaster.eventBusArn()`.
+   *
+   * @default 'config-monitoring'
+   */
+  readonly eventBusName?: string;
+
+  /**
+   * The topic that receives one message per compliance transition.
+   *
+   * The handler is granted `sns:Publish` on it (and the use of its key, when the topic knows its key).
+   *
+   * @default - a new topic that requires TLS, encrypted with `encryptionKey` if given, else with the
+   * AWS-managed key `alias/aws/sns` (which AWS services such as CloudWatch alarms cannot publish with)
+   */
+  readonly notificationTopic?: sns.ITopic;
+
+  /**
+   * A customer-managed KMS key for the tables, the queues and the created topic.
+   *
+   * The handler and the EventBridge service are granted the key use they need.
+   *
+   * @default - the tables use the AWS-managed key `alias/aws/dynamodb`, the queues SQS-managed encryption and
+   * the topic `alias/aws/sns`
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * How long history records are kept in the events table before DynamoDB's TTL removes them.
+   *
+   * A whole number of days, at least one.
+   *
+   * @default Duration.days(365)
+   */
+  readonly historyRetention?: Duration;
+
+  /**
+   * What happens to the tables, queues and log group when they leave the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * The most records the handler receives in one batch, from 1 to 10,000.
+   *
+   * A batch size above 10 requires a `maxBatchingWindow` of at least one second, as Lambda does.
+   *
+   * @default 100
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+   */
+  readonly batchSize?: number;
+
+  /**
+   * The longest time Lambda gathers records before invoking the handler, in whole seconds, up to 300 seconds.
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly maxBatchingWindow?: Duration;
+
+  /**
+   * The most concurrent handler invocations the buffer queue drives, from 2 to 1,000.
+   *
+   * Caps the write rate on the tables during a burst (a first recording in many accounts) without
+   * throttling the function itself.
+   *
+   * @default 5
+   */
+  readonly maxConcurrency?: number;
+}
+
+/**
+ * The central ("master") side of Config compliance monitoring: deployed once, in the central account.
+ *
+ * Receives the Config events the agents forward on a monitoring event bus, buffers them in SQS, and applies them
+ * with the `HandleConfigEvents` function to the current compliance state (`ComplianceTable`), the history
+ * (`EventsTable`, expiring through TTL) and one notification per compliance transition (`notificationTopic`).
+ * Records that can never be processed end in `deadLetterQueue`, with their reason.
+ *
+ * @example
+ * new monitoring.ConfigMonitoringMaster(this, 'Monitoring', {
+ *   organizationId: 'o-a1b2c3d4e5',
+ * });
+ */
+export class ConfigMonitoringMaster extends Construct {
+  /** The name of the event bus the master creates by default. */
+  public static readonly DEFAULT_EVENT_BUS_NAME = DEFAULT_EVENT_BUS_NAME;
+
+  /**
+   * The ARN of a master's event bus, for agent stacks in other accounts: no cross-stack reference needed.
+   *
+   * @param account the master's account id
+   * @param region the master's region
+   * @param eventBusName the name of the master's bus, `'config-monitoring'` when left out
+   *
+   * @example
+   * const centralEventBus = events.EventBus.fromEventBusArn(this, 'CentralBus',
+   *   monitoring.ConfigMonitoringMaster.eventBusArn('111111111111', 'eu-west-1'));
+   */
+  public static eventBusArn(account: string, region: string, eventBusName?: string): string {
+    return monitoringEventBusArn(account, region, eventBusName ?? DEFAULT_EVENT_BUS_NAME);
+  }
+
+  /** The bus the agents send Config events to. */
+  public readonly eventBus: events.IEventBus;
+
+  /**
+   * The current compliance state: one item per resource and rule (see the README for the schema).
+   */
+  public readonly complianceTable: dynamodb.ITableV2;
+
+  /** The history: every accepted configuration-item change and compliance transition, until its TTL. */
+  public readonly eventsTable: dynamodb.ITableV2;
+
+  /** The topic that receives one message per compliance transition. */
+  public readonly notificationTopic: sns.ITopic;
+
+  /** The function that applies the events. */
+  public readonly eventHandler: lambda.IFunction;
+
+  /** The queue between the bus and the handler. */
+  public readonly bufferQueue: sqs.IQueue;
+
+  /**
+   * Where events that could not be processed end: those the rule could not deliver, those SQS gave up on,
+   * and those the handler rejected (with a `reason` message attribute).
+   */
+  public readonly deadLetterQueue: sqs.IQueue;
+
+  constructor(scope: Construct, id: string, props: ConfigMonitoringMasterProps = {}) {
+    super(scope, id);
+
+    const agentAccounts = validatePrincipals(props);
+    if (props.eventBus !== undefined) {
+      if (props.eventBusName !== undefined) {
+        throw new Error(`eventBusName cannot be combined with eventBus, got '${props.eventBusName}' and a bus: `
+          + 'name the bus where you create it, or leave eventBus out to let the master create one');
+      }
+      validateOwnBus(this, props.eventBus);
+    }
+
+    const historyRetention = props.historyRetention ?? Duration.days(365);
+    validateDurationInRange('historyRetention', historyRetention, Duration.days(1), undefined,
+      'keep history for at least Duration.days(1)');
+    validateWholeUnits('historyRetention', historyRetention, 'days');
+
+    const batchSize = props.batchSize ?? 100;
+    const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(10);
+    const maxConcurrency = props.maxConcurrency ?? 5;
+    validateBatching(batchSize, maxBatchingWindow);
+    validateIntegerInRange('maxConcurrency', maxConcurrency, 2, 1000,
+      'Lambda needs at least 2 concurrent invocations per SQS event source and allows at most 1,000');
+
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.eventBus = props.eventBus ?? new events.EventBus(this, 'EventBus', {
+      eventBusName: props.eventBusName ?? DEFAULT_EVENT_BUS_NAME,
+      description: 'Config events forwarded by the config-monitoring agents',
+    });
+    grantAgentsPutEvents(this, this.eventBus, props.organizationId, agentAccounts);
+
+    const store = createComplianceStore(this, { encryptionKey: props.encryptionKey, removalPolicy });
+    this.complianceTable = store.complianceTable;
+    this.eventsTable = store.eventsTable;
+
+    this.notificationTopic = props.notificationTopic ?? new sns.Topic(this, 'NotificationTopic', {
+      displayName: 'Config compliance transitions',
+      masterKey: props.encryptionKey ?? kms.Alias.fromAliasName(this, 'AwsManagedSnsKey', 'alias/aws/sns'),
+      enforceSSL: true,
+    });
+
+    const pipeline = createEventPipeline(this, {
+      eventBus: this.eventBus,
+      complianceTable: this.complianceTable,
+      eventsTable: this.eventsTable,
+      notificationTopic: this.notificationTopic,
+      encryptionKey: props.encryptionKey,
+      removalPolicy,
+      historyRetentionDays: historyRetention.isUnresolved()
+        ? Token.asString(historyRetention.toDays())
+        : String(historyRetention.toDays()),
+      batchSize,
+      maxBatchingWindow,
+      maxConcurrency,
+    });
+    this.bufferQueue = pipeline.bufferQueue;
+    this.deadLetterQueue = pipeline.deadLetterQueue;
+    this.eventHandler = pipeline.handler;
+  }
+
+  /**
+   * Grants read access to the compliance state, its status index and the history.
+   *
+   * For dashboards, reports and platform tools that query the tables directly.
+   */
+  public grantReadCompliance(grantee: iam.IGrantable): iam.Grant {
+    return this.complianceTable.grantReadData(grantee).combine(this.eventsTable.grantReadData(grantee));
+  }
+
+  /**
+   * Events the handler applied (state written, or found unchanged).
+   *
+   * @default - sum over 5 minutes
+   */
+  public metricEventsProcessed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.handlerMetric('EventsProcessed', props);
+  }
+
+  /**
+   * Events the handler could not apply for a transient reason; SQS delivers them again.
+   *
+   * @default - sum over 5 minutes
+   */
+  public metricEventsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.handlerMetric('EventsFailed', props);
+  }
+
+  /**
+   * Messages waiting in the dead-letter queue: anything above zero is an event that needs attention.
+   *
+   * @default - maximum over 5 minutes
+   */
+  public metricDeadLetterDepth(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  private handlerMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { FunctionName: this.eventHandler.functionName },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+}
+
+/** Policy statements and rules can only be added to a bus of the stack's own account and region. */
+function validateOwnBus(scope: Construct, eventBus: events.IEventBus): void {
+  const stack = Stack.of(scope);
+  const { account, region } = eventBus.env;
+  const differs = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
+  if (differs(account, stack.account) || differs(region, stack.region)) {
+    throw new Error(`eventBus must be in this stack's account and region (${stack.account}, ${stack.region}), got a bus in `
+      + `${account}, ${region}: deploy the master in the bus's account and region, or leave eventBus out to create a bus here`);
+  }
+}
+
+/** Lambda's own rules for SQS event sources, checked at synth with messages that say what to change. */
+function validateBatching(batchSize: number, maxBatchingWindow: Duration): void {
+  validateIntegerInRange('batchSize', batchSize, 1, 10_000, 'Lambda reads from 1 to 10,000 SQS messages per batch');
+  validateDurationInRange('maxBatchingWindow', maxBatchingWindow, Duration.seconds(0), Duration.seconds(300),
+    'Lambda waits at most 300 seconds (5 minutes) for a batch');
+  validateWholeUnits('maxBatchingWindow', maxBatchingWindow, 'seconds');
+  if (!Token.isUnresolved(batchSize) && !maxBatchingWindow.isUnresolved()
+    && batchSize > 10 && maxBatchingWindow.toSeconds() < 1) {
+    throw new Error(`batchSize ${batchSize} needs a maxBatchingWindow of at least 1 second, got ${maxBatchingWindow.toHumanString()}: `
+      + 'set maxBatchingWindow to Duration.seconds(1) or more, or lower batchSize to 10');
+  }
+}

@@ -1,0 +1,200 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ACCEPTED_SOURCES } from './monitoring-event-bus';
+import { HandleConfigEventsFunction } from '../handlers/handle-config-events-function';
+
+/** The handler's timeout: a batch of 100 records takes a few seconds; the rest is headroom for throttling retries. */
+export const HANDLER_TIMEOUT = Duration.seconds(60);
+
+/** The handler's memory: 512 MB buys the CPU share that keeps JSON parsing and SDK calls fast on arm64. */
+export const HANDLER_MEMORY_MB = 512;
+
+/** How often SQS hands a message to the handler before moving it to the dead-letter queue. */
+export const MAX_RECEIVE_COUNT = 5;
+
+/**
+ * How long the handler's logs are kept.
+ *
+ * One year: the logs carry the reason of every dead-lettered record and the per-batch summary, which an auditor
+ * reading the (default one-year) history may need to explain a gap; one year also meets the common audit-log
+ * retention requirements (PCI DSS 10.5.1, ISO 27001 practice). The volume is small (a line per batch).
+ */
+export const HANDLER_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
+
+/** How the pipeline is built. */
+export interface EventPipelineOptions {
+  readonly eventBus: events.IEventBus;
+  readonly complianceTable: dynamodb.ITableV2;
+  readonly eventsTable: dynamodb.ITableV2;
+  readonly notificationTopic: sns.ITopic;
+  readonly encryptionKey?: kms.IKey;
+  readonly removalPolicy: RemovalPolicy;
+  readonly historyRetentionDays: string;
+  readonly batchSize: number;
+  readonly maxBatchingWindow: Duration;
+  readonly maxConcurrency: number;
+}
+
+/** The parts of the pipeline the master exposes. */
+export interface EventPipeline {
+  readonly rule: events.Rule;
+  readonly bufferQueue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly handler: lambda.Function;
+}
+
+/**
+ * Creates `ConfigEventsRule` → `BufferQueue` (+ `DeadLetterQueue`) → `HandleConfigEvents` in `scope`.
+ *
+ * @internal
+ */
+export function createEventPipeline(scope: Construct, options: EventPipelineOptions): EventPipeline {
+  const encryption = options.encryptionKey
+    ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: options.encryptionKey }
+    // SQS-managed SSE, not the AWS-managed KMS key: EventBridge cannot use alias/aws/sqs, whose policy cannot be changed.
+    : { encryption: sqs.QueueEncryption.SQS_MANAGED };
+
+  // One dead-letter queue for every way an event can be lost: the rule target could not deliver it, SQS gave up
+  // after MAX_RECEIVE_COUNT receives, or the handler judged it unprocessable (with a `reason` attribute).
+  // Every message in it is an EventBridge event, so one redrive to the buffer queue replays them all.
+  const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
+    ...encryption,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+    // States what SQS does by default (any queue of the account may use it as its dead-letter queue) so that
+    // policy checks such as Control Tower's CT.SQS.PR.1 recognise it as a dead-letter queue.
+    redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
+    removalPolicy: options.removalPolicy,
+  });
+
+  // Lambda's guidance: at least six times the function timeout, plus the batching window, so that a batch that
+  // is retried after throttling does not become visible again while it is still being processed.
+  // An unresolved window counts as the longest one Lambda allows.
+  const windowSeconds = options.maxBatchingWindow.isUnresolved() ? 300 : options.maxBatchingWindow.toSeconds();
+  const visibilityTimeout = Duration.seconds(6 * HANDLER_TIMEOUT.toSeconds() + windowSeconds);
+  const bufferQueue = new sqs.Queue(scope, 'BufferQueue', {
+    ...encryption,
+    enforceSSL: true,
+    visibilityTimeout,
+    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+    removalPolicy: options.removalPolicy,
+  });
+
+  // Only Config's sources: other events on a shared bus (GuardDuty, Health, CloudWatch…) never reach the pipeline.
+  const rule = new events.Rule(scope, 'ConfigEventsRule', {
+    description: 'Config events from the agents to the compliance pipeline',
+    eventBus: options.eventBus,
+    eventPattern: { source: ACCEPTED_SOURCES },
+  });
+  // The SqsQueue target grants EventBridge sqs:SendMessage on both queues (scoped to this rule) and, with a
+  // customer-managed key, the use of that key, which the dead-letter queue shares.
+  rule.addTarget(new targets.SqsQueue(bufferQueue, {
+    deadLetterQueue,
+    retryAttempts: 185,
+    maxEventAge: Duration.hours(24),
+  }));
+
+  const logGroup = new logs.LogGroup(scope, 'HandleConfigEventsLogGroup', {
+    retention: HANDLER_LOG_RETENTION,
+    // Logs are always encrypted at rest by CloudWatch Logs; with a customer-managed key, with that key.
+    encryptionKey: options.encryptionKey,
+    removalPolicy: options.removalPolicy,
+  });
+  if (options.encryptionKey) {
+    // CloudWatch Logs uses the key only through the key policy, for log groups of this account and region.
+    const stack = Stack.of(scope);
+    options.encryptionKey.grant(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
+      conditions: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      },
+    }), 'kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*');
+  }
+
+  // An own role instead of the default one with AWSLambdaBasicExecutionRole, whose logs:* statements apply to
+  // every log group of the account: this one may only write to the function's own log group.
+  const role = new iam.Role(scope, 'HandleConfigEventsRole', {
+    description: 'Execution role of the HandleConfigEvents function',
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+  });
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    resources: [logGroup.logGroupArn],
+  }));
+
+  const handler = new HandleConfigEventsFunction(scope, 'HandleConfigEvents', {
+    description: 'Applies AWS Config events to the compliance state, history and notifications',
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: HANDLER_MEMORY_MB,
+    timeout: HANDLER_TIMEOUT,
+    logGroup,
+    role,
+    environment: {
+      COMPLIANCE_TABLE_NAME: options.complianceTable.tableName,
+      EVENTS_TABLE_NAME: options.eventsTable.tableName,
+      NOTIFICATION_TOPIC_ARN: options.notificationTopic.topicArn,
+      DEAD_LETTER_QUEUE_URL: deadLetterQueue.queueUrl,
+      HISTORY_RETENTION_DAYS: options.historyRetentionDays,
+    },
+  });
+
+  handler.addEventSource(new SqsEventSource(bufferQueue, {
+    batchSize: options.batchSize,
+    maxBatchingWindow: options.maxBatchingWindow,
+    maxConcurrency: options.maxConcurrency,
+    // A failed record is redelivered alone; the rest of its batch is not processed twice.
+    reportBatchItemFailures: true,
+  }));
+
+  grantHandler(handler, deadLetterQueue, options);
+
+  return { rule, bufferQueue, deadLetterQueue, handler };
+}
+
+/** Exactly what the handler calls, on exactly the resources it calls it on. */
+function grantHandler(handler: lambda.Function, deadLetterQueue: sqs.IQueue, options: EventPipelineOptions): void {
+  handler.addToRolePolicy(new iam.PolicyStatement({
+    actions: [
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ],
+    // The base tables only: the handler reads items by key and queries a resource's partition, never the index.
+    resources: [options.complianceTable.tableArn, options.eventsTable.tableArn],
+  }));
+  // Unprocessable records go to the dead-letter queue with their reason, sent by the handler itself.
+  handler.addToRolePolicy(new iam.PolicyStatement({
+    actions: ['sqs:SendMessage'],
+    resources: [deadLetterQueue.queueArn],
+  }));
+  handler.addToRolePolicy(new iam.PolicyStatement({
+    actions: ['sns:Publish'],
+    resources: [options.notificationTopic.topicArn],
+  }));
+  // The customer-managed key (if any) covers the tables, the queues and the created topic: decrypt to read, data
+  // keys to write. Named actions rather than topic.grantPublish()'s `kms:GenerateDataKey*`.
+  options.encryptionKey?.grant(handler, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey');
+  // A topic you bring may know its own key.
+  const topicKey = options.notificationTopic.masterKey;
+  if (topicKey !== undefined && topicKey !== options.encryptionKey) {
+    topicKey.grant(handler, 'kms:Decrypt', 'kms:GenerateDataKey');
+  }
+}

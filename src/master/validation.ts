@@ -1,0 +1,65 @@
+import { Duration, Token } from 'aws-cdk-lib';
+
+// Synth-time checks shared by the master and agent constructs. Every message names the prop, the value
+// and the fix, and every check skips values that are unresolved tokens (CfnParameter, Lazy, imports):
+// those are CloudFormation's to validate at deploy time.
+
+/** An AWS Organizations organization id: `o-` + 10 to 32 lowercase letters or digits. */
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+
+/** A 12-digit AWS account id. */
+const ACCOUNT_ID = /^\d{12}$/;
+
+/**
+ * The most accounts `agentAccounts` accepts.
+ *
+ * An event bus resource policy is capped at 10,240 characters for all its statements together, and a shared bus
+ * may already carry statements of others: 50 account ARNs (about 1,700 characters) leave ample room.
+ */
+export const MAX_AGENT_ACCOUNTS = 50;
+
+/** Throws when `value` is a resolved string that is not an organization id. */
+export function validateOrganizationId(prop: string, value: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (!ORGANIZATION_ID.test(value)) {
+    throw new Error(`${prop} must be 'o-' followed by 10 to 32 lowercase letters or digits, got '${value}': `
+      + "use the id that 'aws organizations describe-organization' prints as Organization.Id");
+  }
+}
+
+/** Throws when `value` is a resolved string that is not a 12-digit account id. */
+export function validateAccountId(prop: string, value: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (!ACCOUNT_ID.test(value)) {
+    throw new Error(`${prop} must be a 12-digit AWS account id, got '${value}': `
+      + 'write it as a string of exactly 12 digits, leading zeros included');
+  }
+}
+
+/** Throws when a resolved number lies outside [min, max] or is not an integer. */
+export function validateIntegerInRange(prop: string, value: number, min: number, max: number, fix: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${prop} must be an integer from ${min} to ${max}, got ${value}: ${fix}`);
+  }
+}
+
+/** Throws when a resolved duration is shorter than `min` or longer than `max`. */
+export function validateDurationInRange(prop: string, value: Duration, min: Duration, max: Duration | undefined, fix: string): void {
+  if (value.isUnresolved()) return;
+  const seconds = value.toSeconds({ integral: false });
+  if (seconds < min.toSeconds() || (max !== undefined && seconds > max.toSeconds())) {
+    const range = max === undefined ? `at least ${min.toHumanString()}` : `from ${min.toHumanString()} to ${max.toHumanString()}`;
+    throw new Error(`${prop} must be ${range}, got ${value.toHumanString()}: ${fix}`);
+  }
+}
+
+/** Throws when a resolved duration is not a whole number of `unit`s (AWS takes these values as integers). */
+export function validateWholeUnits(prop: string, value: Duration, unit: 'seconds' | 'days'): void {
+  if (value.isUnresolved()) return;
+  const amount = unit === 'days' ? value.toDays({ integral: false }) : value.toSeconds({ integral: false });
+  if (!Number.isInteger(amount)) {
+    throw new Error(`${prop} must be a whole number of ${unit}, got ${value.toHumanString()}: `
+      + `use Duration.${unit}(${Math.max(1, Math.round(amount))}) or another whole number`);
+  }
+}

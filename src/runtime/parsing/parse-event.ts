@@ -1,0 +1,149 @@
+import { parseComplianceChange, COMPLIANCE_CHANGE_MESSAGE_TYPE } from './parse-compliance-change';
+import { CONFIGURATION_ITEM_MESSAGE_TYPES, parseConfigurationItemChange } from './parse-configuration-item';
+import {
+  at,
+  FieldLocation,
+  invalidField,
+  JsonObject,
+  MessageContext,
+  optionalString,
+  ParsedEvent,
+  requireJsonObject,
+  requireString,
+  withoutUndefined,
+} from './parsed-event';
+
+export const AWS_CONFIG_SOURCE = 'aws.config';
+export const AGENT_SOURCE = 'monitoring.agent.config';
+
+/** The agent envelope schema this parser understands (runtime-contract.md). */
+export const AGENT_SCHEMA_VERSION = '1';
+
+export const CONFIGURATION_ITEM_CHANGE = 'Config Configuration Item Change';
+export const COMPLIANCE_CHANGE = 'Config Rules Compliance Change';
+export const RE_EVALUATION_STATUS = 'Config Rules Re-evaluation Status';
+export const SNAPSHOT_DELIVERY_STATUS = 'Config Configuration Snapshot Delivery Status';
+export const HISTORY_DELIVERY_STATUS = 'Config Configuration History Delivery Status';
+
+/**
+ * The detail-types that carry state, and the message types each may hold. Maps, not object literals, so an
+ * input such as "constructor" or "toString" can never resolve to an Object.prototype member.
+ */
+const STATE_DETAIL_TYPES: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
+  [CONFIGURATION_ITEM_CHANGE, CONFIGURATION_ITEM_MESSAGE_TYPES],
+  [COMPLIANCE_CHANGE, [COMPLIANCE_CHANGE_MESSAGE_TYPE]],
+]);
+
+/**
+ * Status detail-types are skipped whatever their messageType: they carry no state we keep, and AWS lists
+ * their message types incompletely (ConfigurationHistoryDeliveryFailed is used but not documented), so a
+ * new one must not end in the dead-letter queue.
+ */
+const STATUS_DETAIL_TYPES: ReadonlySet<string> = new Set([RE_EVALUATION_STATUS, SNAPSHOT_DELIVERY_STATUS, HISTORY_DELIVERY_STATUS]);
+
+/** SNS carries no detail-type: the status message types, mapped to the detail-type EventBridge would give them. */
+const STATUS_MESSAGE_TYPES: ReadonlyMap<string, string> = new Map([
+  ['ConfigRulesEvaluationStarted', RE_EVALUATION_STATUS],
+  ['ConfigurationSnapshotDeliveryStarted', SNAPSHOT_DELIVERY_STATUS],
+  ['ConfigurationSnapshotDeliveryCompleted', SNAPSHOT_DELIVERY_STATUS],
+  ['ConfigurationSnapshotDeliveryFailed', SNAPSHOT_DELIVERY_STATUS],
+  ['ConfigurationHistoryDeliveryCompleted', HISTORY_DELIVERY_STATUS],
+  ['ConfigurationHistoryDeliveryFailed', HISTORY_DELIVERY_STATUS],
+]);
+
+const ROOT = '';
+
+/**
+ * An EventBridge event (object, or the JSON string of an SQS body) from `aws.config` or from the agent
+ * (`monitoring.agent.config`, which wraps the original event). Throws InvalidEventError for anything that
+ * can never be processed.
+ */
+export function parseEventBridgeEvent(event: unknown): ParsedEvent {
+  const envelope = requireJsonObject(event, 'event');
+  const source = requireString(envelope.source, 'source');
+  switch (source) {
+    case AWS_CONFIG_SOURCE:
+      return parseConfigEnvelope(envelope, ROOT, {});
+    case AGENT_SOURCE:
+      return parseAgentEnvelope(envelope);
+    default:
+      throw invalidField('source', source, `"${AWS_CONFIG_SOURCE}" or "${AGENT_SOURCE}"`);
+  }
+}
+
+/**
+ * An aws.config message body (an EventBridge `detail` or an SNS `Message`, as an object or a JSON string),
+ * dispatched on messageType. `context` supplies what the body may lack (account, region, time) and the
+ * event id to keep as sourceEventId.
+ */
+export function parseConfigMessage(
+  message: unknown,
+  context?: { account?: string; region?: string; eventId?: string; time?: string },
+): ParsedEvent {
+  const location: FieldLocation = { messagePath: 'message', envelopePath: 'context' };
+  const body = requireJsonObject(message, location.messagePath);
+  const messageType = requireString(body.messageType, at(location.messagePath, 'messageType'));
+  const statusDetailType = STATUS_MESSAGE_TYPES.get(messageType);
+  if (statusDetailType !== undefined) return { kind: 'skipped', detailType: statusDetailType, reason: 'status-notification' };
+  return parseStateMessage(body, messageType, context ?? {}, location);
+}
+
+// The agent forwards the original aws.config event inside its own: unwrap it, so both paths produce the
+// same result and sourceEventId stays the id Config gave the event (the key for de-duplication).
+function parseAgentEnvelope(envelope: JsonObject): ParsedEvent {
+  const detail = requireJsonObject(envelope.detail, 'detail');
+  const schemaVersion = detail.schemaVersion;
+  if (schemaVersion !== undefined && schemaVersion !== AGENT_SCHEMA_VERSION) {
+    throw invalidField('detail.schemaVersion', schemaVersion, `"${AGENT_SCHEMA_VERSION}"`);
+  }
+  const inner = requireJsonObject(detail.event, 'detail.event');
+  const innerSource = optionalString(inner.source, 'detail.event.source');
+  if (innerSource !== undefined && innerSource !== AWS_CONFIG_SOURCE) {
+    throw invalidField('detail.event.source', innerSource, `"${AWS_CONFIG_SOURCE}"`);
+  }
+  // The inner event is the truth; the outer envelope (same account and region: the agent runs there) fills gaps.
+  return parseConfigEnvelope(inner, 'detail.event', readContext(envelope, ROOT), envelope['detail-type']);
+}
+
+function parseConfigEnvelope(envelope: JsonObject, path: string, outer: MessageContext, outerDetailType?: unknown): ParsedEvent {
+  const detailType = requireString(envelope['detail-type'] ?? outerDetailType, at(path, 'detail-type'));
+  if (STATUS_DETAIL_TYPES.has(detailType)) return { kind: 'skipped', detailType, reason: 'status-notification' };
+  const allowed = STATE_DETAIL_TYPES.get(detailType);
+  if (allowed === undefined) return { kind: 'skipped', detailType, reason: 'unknown-detail-type' };
+
+  const location: FieldLocation = { messagePath: at(path, 'detail'), envelopePath: path };
+  const detail = requireJsonObject(envelope.detail, location.messagePath);
+  const messageTypePath = at(location.messagePath, 'messageType');
+  const messageType = requireString(detail.messageType, messageTypePath);
+  if (!allowed.includes(messageType)) {
+    throw invalidField(messageTypePath, messageType, `a message type of "${detailType}" (${allowed.join(', ')})`);
+  }
+  const own = readContext(envelope, path);
+  const context = withoutUndefined<MessageContext>({
+    account: own.account ?? outer.account,
+    region: own.region ?? outer.region,
+    eventId: own.eventId ?? outer.eventId,
+    time: own.time ?? outer.time,
+  });
+  return parseStateMessage(detail, messageType, context, location);
+}
+
+function parseStateMessage(message: JsonObject, messageType: string, context: MessageContext, location: FieldLocation): ParsedEvent {
+  if (messageType === COMPLIANCE_CHANGE_MESSAGE_TYPE) {
+    return { kind: 'compliance', result: parseComplianceChange(message, context, location) };
+  }
+  if ((CONFIGURATION_ITEM_MESSAGE_TYPES as readonly string[]).includes(messageType)) {
+    return { kind: 'configuration-item', item: parseConfigurationItemChange(message, context, location) };
+  }
+  const known = [COMPLIANCE_CHANGE_MESSAGE_TYPE, ...CONFIGURATION_ITEM_MESSAGE_TYPES, ...STATUS_MESSAGE_TYPES.keys()];
+  throw invalidField(at(location.messagePath, 'messageType'), messageType, `one of ${known.join(', ')}`);
+}
+
+function readContext(envelope: JsonObject, path: string): MessageContext {
+  return withoutUndefined<MessageContext>({
+    account: optionalString(envelope.account, at(path, 'account')),
+    region: optionalString(envelope.region, at(path, 'region')),
+    eventId: optionalString(envelope.id, at(path, 'id')),
+    time: optionalString(envelope.time, at(path, 'time')),
+  });
+}

@@ -1,0 +1,55 @@
+import { expiresAt, type WriteContext } from './write-context';
+import { isDeletion, type ConfigItemChange } from '../models/config-item';
+import { historySortKey, resourceKey, RESOURCE_MARKER_SK } from '../store/keys';
+
+export type ConfigItemOutcome = 'recorded' | 'duplicate' | 'deleted';
+
+export interface ConfigItemWriteResult {
+  readonly outcome: ConfigItemOutcome;
+  /** How many compliance items a deletion retired. */
+  readonly retired: number;
+}
+
+// History keeps what an operator reads; the full configuration stays in AWS Config (and its delivery bucket).
+const MAX_CHANGED_PROPERTIES = 50;
+
+/**
+ * Records a configuration-item change in the history (once, however often it is delivered) and, for a deleted
+ * resource, retires its compliance items: first the deletion marker, then the sweep, so an evaluation written
+ * concurrently either sees the marker or is swept.
+ */
+export async function applyConfigItem(item: ConfigItemChange, context: WriteContext): Promise<ConfigItemWriteResult> {
+  const pk = resourceKey(item);
+  const appended = await context.history.append({
+    pk,
+    sk: historySortKey(item.capturedAtMs, 'CI', item.configurationStateId ?? String(item.capturedAtMs)),
+    account: item.account,
+    region: item.region,
+    resource_type: item.resourceType,
+    resource_id: item.resourceId,
+    event_time: new Date(item.capturedAtMs).toISOString(),
+    expires_at: expiresAt(item.capturedAtMs, context),
+    config_item_type: 'ConfigurationItemChange',
+    configuration_state: item.configurationItemStatus,
+    change_type: item.changeType,
+    changed_properties: item.changedProperties.length ? item.changedProperties.slice(0, MAX_CHANGED_PROPERTIES) : undefined,
+    source_event_id: item.sourceEventId,
+  });
+  if (!isDeletion(item)) return { outcome: appended ? 'recorded' : 'duplicate', retired: 0 };
+
+  await context.compliance.markResourceDeleted({
+    pk,
+    sk: RESOURCE_MARKER_SK,
+    deleted_at_ms: item.capturedAtMs,
+    account: item.account,
+    region: item.region,
+    resource_type: item.resourceType,
+    resource_id: item.resourceId,
+  });
+  // The sweep runs on every delivery, also a redelivery: a first delivery may have died half-way through it.
+  let retired = 0;
+  for (const stored of await context.compliance.listResourceItems(pk)) {
+    if (stored.evaluated_at_ms <= item.capturedAtMs && await context.compliance.deleteIfNotNewer(pk, stored.sk, item.capturedAtMs)) retired++;
+  }
+  return { outcome: 'deleted', retired };
+}

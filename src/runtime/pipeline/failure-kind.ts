@@ -1,0 +1,12 @@
+import { InvalidEventError } from '../parsing/parsed-event';
+
+/**
+ * Whether a failed record is worth retrying. Malformed events and requests DynamoDB rejects as invalid never
+ * succeed, so they go to the dead-letter queue at once; everything else (throttling, 5xx, network, timeouts,
+ * contention) is reported as a batch item failure and redelivered by SQS.
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  if (error instanceof InvalidEventError) return true;
+  const name = (error as Error | undefined)?.name;
+  return name === 'ValidationException' || name === 'SerializationException';
+}

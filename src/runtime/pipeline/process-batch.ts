@@ -1,0 +1,153 @@
+import type { SQSBatchItemFailure, SQSRecord } from 'aws-lambda';
+import { applyComplianceResult } from './apply-compliance-result';
+import { applyConfigItem } from './apply-config-item';
+import type { DeadLetterQueue } from './dead-letter';
+import { isPermanentFailure } from './failure-kind';
+import type { WriteContext } from './write-context';
+import { describeError, type Logger } from '../observability/logger';
+import { MetricsBatch } from '../observability/metrics';
+import { parseEventBridgeEvent } from '../parsing/parse-event';
+import { InvalidEventError, type ParsedEvent } from '../parsing/parsed-event';
+import { resourceKey } from '../store/keys';
+
+export interface BatchDependencies {
+  readonly context: WriteContext;
+  readonly deadLetters: DeadLetterQueue;
+  readonly logger: Logger;
+  /** Resources processed at once; each resource's events run in order, one after the other. */
+  readonly concurrency?: number;
+}
+
+export interface BatchResult {
+  readonly batchItemFailures: SQSBatchItemFailure[];
+  readonly metrics: MetricsBatch;
+}
+
+type StoredEvent = Exclude<ParsedEvent, { kind: 'skipped' }>;
+
+interface WorkItem {
+  readonly record: SQSRecord;
+  readonly event: StoredEvent;
+  readonly orderMs: number;
+  readonly identity: string;
+}
+
+const DEFAULT_CONCURRENCY = 16;
+
+/**
+ * Processes one SQS batch: every record is parsed on its own, so one bad record never fails the others.
+ * Records of one resource run in event-time order (fewer stale writes, history in order); resources run in parallel.
+ * Identical evaluations delivered twice in the same batch are written once.
+ */
+export async function processBatch(records: SQSRecord[], dependencies: BatchDependencies): Promise<BatchResult> {
+  const metrics = new MetricsBatch();
+  const failures: SQSBatchItemFailure[] = [];
+  const deadLettered: Array<{ record: SQSRecord; reason: string }> = [];
+  const groups = new Map<string, WorkItem[]>();
+
+  for (const record of records) {
+    let event: ParsedEvent;
+    try {
+      event = parseEventBridgeEvent(parseBody(record.body));
+    } catch (error) {
+      deadLettered.push({ record, reason: reasonOf(error) });
+      continue;
+    }
+    if (event.kind === 'skipped') {
+      metrics.add('EventsSkipped');
+      dependencies.logger.debug('skipped event', { messageId: record.messageId, detailType: event.detailType, reason: event.reason });
+      continue;
+    }
+    const item = toWorkItem(record, event);
+    const key = resourceKey(event.kind === 'compliance' ? event.result : event.item);
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+
+  await runWithConcurrency([...groups.values()], dependencies.concurrency ?? DEFAULT_CONCURRENCY, async (group) => {
+    group.sort((a, b) => a.orderMs - b.orderMs);
+    const done = new Map<string, boolean>();
+    for (const work of group) {
+      const earlier = done.get(work.identity);
+      if (earlier !== undefined) {
+        // Same evaluation twice in one batch: it shares the first copy's fate, so a failure redelivers both.
+        if (earlier) metrics.add('StaleOrDuplicateEvents'); else failures.push({ itemIdentifier: work.record.messageId });
+        continue;
+      }
+      const succeeded = await processOne(work, dependencies, metrics, deadLettered, failures);
+      done.set(work.identity, succeeded);
+    }
+  });
+
+  for (const { record, reason } of deadLettered) {
+    try {
+      await dependencies.deadLetters.send(record.body, reason, record.messageId);
+      metrics.add('EventsDeadLettered');
+      dependencies.logger.warn('record sent to the dead-letter queue', { messageId: record.messageId, reason });
+    } catch (error) {
+      // Not acknowledged: SQS redelivers it, and its redrive policy still ends it in the dead-letter queue.
+      failures.push({ itemIdentifier: record.messageId });
+      dependencies.logger.error('could not dead-letter a record', { messageId: record.messageId, reason, ...describeError(error) });
+    }
+  }
+  metrics.add('EventsFailed', failures.length);
+  return { batchItemFailures: failures, metrics };
+}
+
+async function processOne(
+  work: WorkItem,
+  dependencies: BatchDependencies,
+  metrics: MetricsBatch,
+  deadLettered: Array<{ record: SQSRecord; reason: string }>,
+  failures: SQSBatchItemFailure[],
+): Promise<boolean> {
+  try {
+    if (work.event.kind === 'compliance') {
+      const { outcome, notified } = await applyComplianceResult(work.event.result, dependencies.context);
+      if (outcome === 'transition') metrics.add('ComplianceTransitions');
+      if (outcome === 'stale' || outcome === 'duplicate' || outcome === 'retired') metrics.add('StaleOrDuplicateEvents');
+      if (notified) metrics.add('NotificationsSent');
+    } else {
+      const { outcome } = await applyConfigItem(work.event.item, dependencies.context);
+      if (outcome === 'duplicate') metrics.add('StaleOrDuplicateEvents');
+    }
+    metrics.add('EventsProcessed');
+    return true;
+  } catch (error) {
+    if (isPermanentFailure(error)) {
+      deadLettered.push({ record: work.record, reason: reasonOf(error) });
+      return true;
+    }
+    failures.push({ itemIdentifier: work.record.messageId });
+    dependencies.logger.warn('record failed, SQS will redeliver it', { messageId: work.record.messageId, ...describeError(error) });
+    return false;
+  }
+}
+
+function parseBody(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new InvalidEventError(`record body is not JSON: ${body.slice(0, 80)}`);
+  }
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function toWorkItem(record: SQSRecord, event: StoredEvent): WorkItem {
+  if (event.kind === 'compliance') {
+    const r = event.result;
+    return { record, event, orderMs: r.evaluatedAtMs, identity: `C|${r.configRuleName}|${r.evaluatedAtMs}|${r.complianceStatus}` };
+  }
+  const i = event.item;
+  return { record, event, orderMs: i.capturedAtMs, identity: `I|${i.configurationStateId ?? ''}|${i.capturedAtMs}|${i.configurationItemStatus}` };
+}
+
+async function runWithConcurrency<T>(items: T[], limit: number, worker: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await worker(items[next++]);
+  });
+  await Promise.all(lanes);
+}

@@ -1,0 +1,38 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+
+/** One history record in the events table; the seed's field names plus the keys and the TTL attribute. */
+export interface HistoryRecord {
+  readonly pk: string;
+  readonly sk: string;
+  readonly account: string;
+  readonly region: string;
+  readonly resource_type: string;
+  readonly resource_id: string;
+  readonly event_time: string;
+  readonly expires_at: number;
+  readonly config_item_type: 'ComplianceChange' | 'ConfigurationItemChange';
+  readonly config_rule_name?: string;
+  readonly compliance_status?: string;
+  readonly previous_status?: string;
+  readonly configuration_state?: string;
+  readonly change_type?: string;
+  readonly changed_properties?: string[];
+  readonly source_event_id?: string;
+}
+
+/** Append-only history. Keys are derived from the event itself, so a redelivery appends nothing. */
+export class HistoryRepository {
+  constructor(private readonly client: DynamoDBDocumentClient, private readonly tableName: string) {}
+
+  /** @returns false when the record was already there. */
+  async append(record: HistoryRecord): Promise<boolean> {
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: record, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+}

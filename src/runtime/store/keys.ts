@@ -1,0 +1,59 @@
+/**
+ * Key design of the compliance and events tables (see docs/design/runtime-contract.md and the README's schema).
+ *
+ * One partition per resource spreads a burst of first evaluations over as many partitions as there are
+ * resources, instead of the seed's single `CONFIG_COMPLIANCE` partition (1,000 write units/s ceiling).
+ */
+
+/** How many shards the status index spreads each status over: 16 × 1,000 write units/s per status. */
+export const STATUS_SHARDS = 16;
+export const RESOURCE_MARKER_SK = 'RESOURCE';
+const RULE_PREFIX = 'RULE#';
+
+export interface ResourceIdentity {
+  readonly account: string;
+  readonly region: string;
+  readonly resourceType: string;
+  readonly resourceId: string;
+}
+
+export function resourceKey(resource: ResourceIdentity): string {
+  return `${resource.account}#${resource.region}#${resource.resourceType}#${resource.resourceId}`;
+}
+
+export function ruleSortKey(configRuleName: string): string {
+  return `${RULE_PREFIX}${configRuleName}`;
+}
+
+export function isRuleSortKey(sk: string): boolean {
+  return sk.startsWith(RULE_PREFIX);
+}
+
+/** FNV-1a: stable across processes and runtimes, so an item always lands on the same shard. */
+/* eslint-disable no-bitwise -- hashing is bit arithmetic by definition */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+export function statusShard(status: string, pk: string, sk: string): string {
+  const shard = fnv1a(`${pk}|${sk}`) % STATUS_SHARDS;
+  return `${status}#${String(shard).padStart(2, '0')}`;
+}
+
+/** All shard keys of one status, for the "by status, then resource type" query. */
+export function statusShardKeys(status: string): string[] {
+  return Array.from({ length: STATUS_SHARDS }, (_, shard) => `${status}#${String(shard).padStart(2, '0')}`);
+}
+
+export function statusSortKey(resource: ResourceIdentity, configRuleName: string): string {
+  return `${resource.resourceType}#${resource.account}#${resource.region}#${resource.resourceId}#${configRuleName}`;
+}
+
+export function historySortKey(eventTimeMs: number, kind: 'COMPLIANCE' | 'CI', discriminator: string): string {
+  return `${new Date(eventTimeMs).toISOString()}#${kind}#${discriminator}`;
+}

@@ -1,0 +1,265 @@
+import { PublishCommand } from '@aws-sdk/client-sns';
+import type { ComplianceResult, ComplianceStatus } from '../../../src/runtime/models/compliance-result';
+import type { ConfigItemChange } from '../../../src/runtime/models/config-item';
+import { applyComplianceResult } from '../../../src/runtime/pipeline/apply-compliance-result';
+import { applyConfigItem } from '../../../src/runtime/pipeline/apply-config-item';
+import { resourceKey, ruleSortKey, statusShard } from '../../../src/runtime/store/keys';
+import { startLocalDynamoDb, type LocalDynamoDb } from '../../support/local-dynamodb';
+import { masterTableSpecs } from '../../support/master-tables';
+import { TOPIC_ARN, writePathHarness } from '../../support/write-path-harness';
+
+const T0 = Date.parse('2026-11-20T10:00:00.000Z');
+
+function evaluation(status: ComplianceStatus, atMs: number, overrides: Partial<ComplianceResult> = {}): ComplianceResult {
+  return {
+    account: '222222222222',
+    region: 'eu-west-1',
+    resourceType: 'AWS::EC2::SecurityGroup',
+    resourceId: 'sg-0a1b2c3d',
+    configRuleName: 'restricted-ssh',
+    complianceStatus: status,
+    evaluatedAtMs: atMs,
+    resultRecordedTime: new Date(atMs).toISOString(),
+    annotation: status === 'NON_COMPLIANT' ? 'port 22 open to 0.0.0.0/0' : undefined,
+    configRuleArn: 'arn:aws:config:eu-west-1:222222222222:config-rule/config-rule-abc123',
+    sourceEventId: `event-${status}-${atMs}`,
+    origin: 'event',
+    ...overrides,
+  };
+}
+
+function deletion(atMs: number): ConfigItemChange {
+  return {
+    account: '222222222222',
+    region: 'eu-west-1',
+    resourceType: 'AWS::EC2::SecurityGroup',
+    resourceId: 'sg-0a1b2c3d',
+    changeType: 'DELETE',
+    configurationItemStatus: 'ResourceDeleted',
+    capturedAtMs: atMs,
+    configurationStateId: String(atMs),
+    changedProperties: [],
+    oversized: false,
+    tags: {},
+  };
+}
+
+let db: LocalDynamoDb;
+let harness: Awaited<ReturnType<typeof writePathHarness>>;
+
+beforeAll(async () => { db = await startLocalDynamoDb(masterTableSpecs); });
+afterAll(async () => db.close());
+beforeEach(async () => { harness = await writePathHarness(db); });
+afterEach(() => harness.restore());
+
+describe('applyComplianceResult', () => {
+  test('stores a first evaluation with the seed attributes, one history record and one notification', async () => {
+    const result = await applyComplianceResult(evaluation('NON_COMPLIANT', T0), harness.context);
+
+    expect(result).toEqual({ outcome: 'transition', notified: true });
+    const [item] = await harness.complianceItems();
+    expect(item).toMatchObject({
+      pk: '222222222222#eu-west-1#AWS::EC2::SecurityGroup#sg-0a1b2c3d',
+      sk: 'RULE#restricted-ssh',
+      account: '222222222222',
+      region: 'eu-west-1',
+      resource_id: 'sg-0a1b2c3d',
+      resource_type: 'AWS::EC2::SecurityGroup',
+      config_rule_name: 'restricted-ssh',
+      compliance_status: 'NON_COMPLIANT',
+      last_evaluated: T0 / 1000,
+    });
+    expect(item.pending_transition).toBeUndefined();
+    expect(JSON.parse(item.compliance_details)).toMatchObject({ annotation: 'port 22 open to 0.0.0.0/0', source_event_id: `event-NON_COMPLIANT-${T0}` });
+    const history = await harness.history();
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ config_item_type: 'ComplianceChange', compliance_status: 'NON_COMPLIANT', previous_status: 'NONE', config_rule_name: 'restricted-ssh' });
+    expect(history[0].expires_at).toBe(T0 / 1000 + 30 * 86400);
+    const [notification] = harness.notifications();
+    expect(notification.TopicArn).toBe(TOPIC_ARN);
+    expect(notification.MessageAttributes).toMatchObject({
+      compliance_status: { DataType: 'String', StringValue: 'NON_COMPLIANT' },
+      previous_status: { DataType: 'String', StringValue: 'NONE' },
+      account: { DataType: 'String', StringValue: '222222222222' },
+      config_rule_name: { DataType: 'String', StringValue: 'restricted-ssh' },
+      resource_type: { DataType: 'String', StringValue: 'AWS::EC2::SecurityGroup' },
+    });
+  });
+
+  test('a first evaluation that is not NON_COMPLIANT is recorded in the history but not notified', async () => {
+    const first = await applyComplianceResult(evaluation('COMPLIANT', T0), harness.context);
+    const notApplicable = await applyComplianceResult(evaluation('NOT_APPLICABLE', T0, { configRuleName: 'ebs-optimized' }), harness.context);
+
+    expect(first).toEqual({ outcome: 'transition', notified: false });
+    expect(notApplicable).toEqual({ outcome: 'transition', notified: false });
+    expect((await harness.history()).map((h) => h.compliance_status).sort()).toEqual(['COMPLIANT', 'NOT_APPLICABLE']);
+    expect(harness.notifications()).toHaveLength(0);
+    expect((await harness.complianceItems()).every((i) => i.pending_transition === undefined)).toBe(true);
+  });
+
+  test('the same evaluation delivered again changes, appends and notifies nothing', async () => {
+    await applyComplianceResult(evaluation('NON_COMPLIANT', T0), harness.context);
+    const before = await harness.complianceItems();
+
+    const again = await applyComplianceResult(evaluation('NON_COMPLIANT', T0), harness.context);
+
+    expect(again).toEqual({ outcome: 'duplicate', notified: false });
+    expect(await harness.complianceItems()).toEqual(before);
+    expect(await harness.history()).toHaveLength(1);
+    expect(harness.notifications()).toHaveLength(1);
+  });
+
+  test('an evaluation older than the stored one never overwrites it', async () => {
+    await applyComplianceResult(evaluation('COMPLIANT', T0 + 60_000), harness.context);
+
+    const late = await applyComplianceResult(evaluation('NON_COMPLIANT', T0), harness.context);
+
+    expect(late.outcome).toBe('stale');
+    const [item] = await harness.complianceItems();
+    expect(item).toMatchObject({ compliance_status: 'COMPLIANT', evaluated_at_ms: T0 + 60_000 });
+    expect(await harness.history()).toHaveLength(1);
+    expect(harness.notifications()).toHaveLength(0);
+  });
+
+  test('a newer evaluation with the same status refreshes the time without a transition', async () => {
+    await applyComplianceResult(evaluation('COMPLIANT', T0), harness.context);
+
+    const refreshed = await applyComplianceResult(evaluation('COMPLIANT', T0 + 3_600_000), harness.context);
+
+    expect(refreshed).toEqual({ outcome: 'refreshed', notified: false });
+    const [item] = await harness.complianceItems();
+    expect(item.last_evaluated).toBe((T0 + 3_600_000) / 1000);
+    expect(await harness.history()).toHaveLength(1);
+    expect(harness.notifications()).toHaveLength(0);
+  });
+
+  test('a status change appends exactly one history record and sends one notification naming both statuses', async () => {
+    await applyComplianceResult(evaluation('COMPLIANT', T0), harness.context);
+
+    const changed = await applyComplianceResult(evaluation('NON_COMPLIANT', T0 + 1000), harness.context);
+
+    expect(changed).toEqual({ outcome: 'transition', notified: true });
+    const history = (await harness.history()).map((h) => `${h.previous_status}->${h.compliance_status}`).sort();
+    expect(history).toEqual(['COMPLIANT->NON_COMPLIANT', 'NONE->COMPLIANT']);
+    expect(harness.notifications()).toHaveLength(1);
+    const last = harness.notifications()[0];
+    expect(last.MessageAttributes?.previous_status?.StringValue).toBe('COMPLIANT');
+    expect(JSON.parse(last.Message!)).toMatchObject({ compliance_status: 'NON_COMPLIANT', previous_status: 'COMPLIANT', resource_id: 'sg-0a1b2c3d' });
+  });
+
+  test('two results with the same evaluation time resolve to the same status in either order', async () => {
+    const a = evaluation('COMPLIANT', T0);
+    const b = evaluation('NON_COMPLIANT', T0);
+    await applyComplianceResult(a, harness.context);
+    await applyComplianceResult(b, harness.context);
+    const other = await writePathHarness(db);
+    await applyComplianceResult(b, other.context);
+    await applyComplianceResult(a, other.context);
+
+    const [first] = await harness.complianceItems();
+    const [second] = await other.complianceItems();
+    other.restore();
+    expect(first.compliance_status).toBe('NON_COMPLIANT');
+    expect(second.compliance_status).toBe('NON_COMPLIANT');
+  });
+
+  test('the item is listed under its status shard in ConfigCompliance-Index', async () => {
+    await applyComplianceResult(evaluation('NON_COMPLIANT', T0), harness.context);
+    const pk = resourceKey(evaluation('NON_COMPLIANT', T0));
+
+    const listed = await harness.byStatusIndex(statusShard('NON_COMPLIANT', pk, ruleSortKey('restricted-ssh')));
+
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ resource_id: 'sg-0a1b2c3d', compliance_status: 'NON_COMPLIANT', status_sort: 'AWS::EC2::SecurityGroup#222222222222#eu-west-1#sg-0a1b2c3d#restricted-ssh' });
+  });
+
+  test('a failed notification is retried by the redelivery and sent exactly once', async () => {
+    harness.sns.on(PublishCommand).rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    await expect(applyComplianceResult(evaluation('NON_COMPLIANT', T0), harness.context)).rejects.toThrow('Rate exceeded');
+    const [pending] = await harness.complianceItems();
+    expect(pending.pending_transition).toMatchObject({ to: 'NON_COMPLIANT', at_ms: T0 });
+
+    harness.sns.on(PublishCommand).resolves({ MessageId: 'm-2' });
+    const redelivered = await applyComplianceResult(evaluation('NON_COMPLIANT', T0), harness.context);
+
+    expect(redelivered).toEqual({ outcome: 'transition', notified: true });
+    expect(harness.sns.commandCalls(PublishCommand)).toHaveLength(2);
+    expect(await harness.history()).toHaveLength(1);
+    const [done] = await harness.complianceItems();
+    expect(done.pending_transition).toBeUndefined();
+    const third = await applyComplianceResult(evaluation('NON_COMPLIANT', T0), harness.context);
+    expect(third.outcome).toBe('duplicate');
+    expect(harness.sns.commandCalls(PublishCommand)).toHaveLength(2);
+  });
+
+  test('a transition left unfinished by a crash is finished before a newer evaluation replaces it', async () => {
+    const crashing = { ...harness.context, history: { append: async () => { throw new Error('Lambda timed out'); } } } as never;
+    await expect(applyComplianceResult(evaluation('NON_COMPLIANT', T0), crashing)).rejects.toThrow('Lambda timed out');
+
+    await applyComplianceResult(evaluation('COMPLIANT', T0 + 1000), harness.context);
+
+    const history = (await harness.history()).map((h) => `${h.previous_status}->${h.compliance_status}`).sort();
+    expect(history).toEqual(['NONE->NON_COMPLIANT', 'NON_COMPLIANT->COMPLIANT']);
+    expect(harness.notifications().map((n) => n.MessageAttributes?.compliance_status?.StringValue)).toEqual(['NON_COMPLIANT', 'COMPLIANT']);
+  });
+
+  test('concurrent deliveries of different evaluations end in the newest, each transition recorded once', async () => {
+    const results = [evaluation('COMPLIANT', T0), evaluation('NON_COMPLIANT', T0 + 1000), evaluation('COMPLIANT', T0 + 2000), evaluation('NON_COMPLIANT', T0 + 1000)];
+
+    await Promise.all(results.map((r) => applyComplianceResult(r, harness.context)));
+
+    const [item] = await harness.complianceItems();
+    expect(item).toMatchObject({ compliance_status: 'COMPLIANT', evaluated_at_ms: T0 + 2000 });
+    expect(item.pending_transition).toBeUndefined();
+    const history = await harness.history();
+    const keys = history.map((h) => h.sk);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(harness.notifications().length).toBe(history.filter((h) => h.previous_status !== 'NONE' || h.compliance_status === 'NON_COMPLIANT').length);
+  });
+});
+
+describe('deletion', () => {
+  test('a deleted resource retires its compliance items, and an evaluation recorded before the deletion does not bring it back', async () => {
+    await applyComplianceResult(evaluation('NON_COMPLIANT', T0), harness.context);
+    await applyComplianceResult(evaluation('COMPLIANT', T0, { configRuleName: 'sg-tagged' }), harness.context);
+
+    const deleted = await applyConfigItem(deletion(T0 + 10_000), harness.context);
+    const late = await applyComplianceResult(evaluation('COMPLIANT', T0 + 5_000), harness.context);
+    const lateNewRule = await applyComplianceResult(evaluation('NON_COMPLIANT', T0 + 5_000, { configRuleName: 'never-seen' }), harness.context);
+
+    expect(deleted).toEqual({ outcome: 'deleted', retired: 2 });
+    expect(late.outcome).toBe('retired');
+    expect(lateNewRule.outcome).toBe('retired');
+    const remaining = await harness.complianceItems();
+    expect(remaining.map((i) => i.sk)).toEqual(['RESOURCE']);
+    expect(remaining[0].status_shard).toBeUndefined();
+    expect(harness.notifications()).toHaveLength(1);
+    expect((await harness.history()).filter((h) => h.config_item_type === 'ConfigurationItemChange')).toHaveLength(1);
+  });
+
+  test('an evaluation newer than the deletion (a re-created resource) is kept', async () => {
+    await applyConfigItem(deletion(T0), harness.context);
+
+    const newer = await applyComplianceResult(evaluation('COMPLIANT', T0 + 1), harness.context);
+
+    expect(newer.outcome).toBe('transition');
+    expect((await harness.complianceItems()).map((i) => i.sk).sort()).toEqual(['RESOURCE', 'RULE#restricted-ssh']);
+  });
+
+  test('a deletion older than the stored evaluation leaves that evaluation in place', async () => {
+    await applyComplianceResult(evaluation('COMPLIANT', T0 + 10_000), harness.context);
+
+    const deleted = await applyConfigItem(deletion(T0), harness.context);
+
+    expect(deleted.retired).toBe(0);
+    expect((await harness.complianceItems()).find((i) => i.sk === 'RULE#restricted-ssh')).toBeDefined();
+  });
+
+  test('the same deletion delivered twice records one history record', async () => {
+    await applyConfigItem(deletion(T0), harness.context);
+    await applyConfigItem(deletion(T0), harness.context);
+
+    expect(await harness.history()).toHaveLength(1);
+  });
+});
