@@ -65,6 +65,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@3.0.2',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
     'ts-node@10.9.2',
+    // Drives Debian's Chromium (installed by .ci/run) to check the daily report page as a browser renders it.
+    'playwright-core@1.65.1',
   ],
 
   jestOptions: {
