@@ -108,7 +108,7 @@ const tsNode = 'ts-node --transpile-only --project test/tsconfig.json';
 const test = project.tasks.tryFind('test')!;
 test.reset();
 test.spawn(project.tasks.tryFind('bundle')!);
-test.exec('jest --ci --passWithNoTests=false');
+test.exec('jest --ci --passWithNoTests=false --json --outputFile=test-reports/jest-results.json');
 test.spawn(project.tasks.tryFind('eslint')!);
 test.spawn(project.compileTask);
 test.spawn(project.tasks.tryFind('docgen')!);
@@ -132,6 +132,7 @@ test.spawn(rosetta);
 test.spawn(pacmak);
 test.spawn(pack);
 test.spawn(generated);
+test.exec(`${tsNode} scripts/report-tests.ts`);
 
 project.addTask('demo', {
   description: 'Synthesize the example app and replay a realistic scenario through the shipped handler bundles',

@@ -19,7 +19,8 @@ import { billedWriteUnits, Item, TableSpec, WriteLedger } from './billing';
 import { compareState, readComplianceTable, StateComparison } from './compare-state';
 import { countDuplicateNotifications } from './notification-duplicates';
 import { COMPLIANCE_CHANGE, ConfigEvent, generateWorkload, Workload } from './workload';
-import { CfnTemplate, LOCAL_CREDENTIALS, startDynamoDbFromTemplate } from '../demo/local/dynamodb-from-template';
+import { CfnTemplate, startDynamoDbFromTemplate } from '../demo/local/dynamodb-from-template';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../demo/local/local-aws';
 import { startRecordingEndpoint } from '../demo/local/recording-endpoint';
 
 /** The seed's tables, as the CloudFormation its stack would have synthesized. */
@@ -136,7 +137,7 @@ export async function runBaseline(workload: Workload, options: BaselineOptions =
   const db = await startDynamoDbFromTemplate(SEED_TEMPLATE);
   const rec = await startRecordingEndpoint();
   const ddb = db.client();
-  const sns = new SNSClient({ endpoint: rec.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  const sns = new SNSClient({ endpoint: rec.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const complianceTable = db.tables.get('ConfigComplianceTable')!;
   const eventsTable = db.tables.get('ConfigEventsTable')!;
   const ledger = new WriteLedger();

@@ -39,6 +39,57 @@ interface Candidate {
   readonly name: string;
   readonly modules: string[];
   readonly sizeKb?: number;
+  /** Environment of the function this bundle ships in (placeholders), added to CHILD_ENV. */
+  readonly env?: Record<string, string>;
+}
+
+/** A synthesized template, as much of it as the environments need. */
+export interface TemplateLike {
+  readonly Resources?: Record<string, { readonly Type: string; readonly Properties?: Record<string, any> }>;
+}
+
+/**
+ * Each Lambda function's environment in the synthesized templates, with references replaced by placeholders of
+ * the right shape (an ARN for Fn::GetAtt …Arn, a queue URL for an SQS Ref, a name otherwise): bundles that check
+ * their variables at load get what their function has, and no call is ever made with them.
+ */
+export function functionEnvironments(templates: readonly TemplateLike[]): { logicalId: string; env: Record<string, string> }[] {
+  const out: { logicalId: string; env: Record<string, string> }[] = [];
+  for (const t of templates) {
+    const resources = t.Resources ?? {};
+    const placeholder = (v: any): string => {
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+      const [target, attr] = v?.Ref !== undefined ? [String(v.Ref), 'Ref'] : Array.isArray(v?.['Fn::GetAtt']) ? v['Fn::GetAtt'] : ['value', 'Ref'];
+      const type = resources[target]?.Type ?? '';
+      if (type === 'AWS::SQS::Queue' && attr === 'Ref') return `https://sqs.us-east-1.amazonaws.com/111111111111/${target}`;
+      if (type === 'AWS::SNS::Topic' || attr === 'Arn') return `arn:aws:${type.split('::')[1]?.toLowerCase() ?? 'x'}:us-east-1:111111111111:${target}`;
+      return `load-measure-${target}`;
+    };
+    for (const [logicalId, r] of Object.entries(resources)) {
+      if (r.Type !== 'AWS::Lambda::Function') continue;
+      const vars = (r.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
+      out.push({ logicalId, env: Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, placeholder(v)])) });
+    }
+  }
+  return out;
+}
+
+/**
+ * The environment for a bundle (assets/handlers/<name>.lambda/index.js): the function whose logical id names it
+ * (HandleConfigEvents for handle-config-events), else the function carrying the variables only that handler reads
+ * (FORWARDING_SETTINGS for the forwarder), else every function's variables together.
+ */
+export function environmentForBundle(
+  bundleFile: string,
+  functions: readonly { logicalId: string; env: Record<string, string> }[],
+): Record<string, string> {
+  const name = path.basename(path.dirname(bundleFile)).replace(/\.lambda$/, '');
+  const pascal = name.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  const byName = functions.find((f) => f.logicalId.includes(pascal));
+  if (byName) return byName.env;
+  const bySignature = name === 'process-config-events' ? functions.find((f) => 'FORWARDING_SETTINGS' in f.env) : undefined;
+  if (bySignature) return bySignature.env;
+  return Object.assign({}, ...functions.map((f) => f.env));
 }
 
 const CHILD_ENV = {
@@ -61,7 +112,7 @@ function sample(c: Candidate, cwd: string): [number, number] {
   const script = `const t=process.hrtime.bigint();${c.modules.map((m) => `require(${JSON.stringify(m)});`).join('')}`
     + 'process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));';
   const t0 = process.hrtime.bigint();
-  const out = execFileSync(process.execPath, ['-e', script], { cwd, env: { ...process.env, ...CHILD_ENV }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync(process.execPath, ['-e', script], { cwd, env: { ...process.env, ...CHILD_ENV, ...c.env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return [Number(out.trim()), Number(process.hrtime.bigint() - t0) / 1e6];
 }
 
@@ -82,8 +133,9 @@ export function measureLoads(candidates: Candidate[], samples: number, cwd: stri
         walls[j].push(wall);
       } catch (e) {
         // A module that cannot load is a finding to report, not a reason to lose the other measures.
+        // The thrown error's own line (`Error: …`), not a line of minified bundle source that merely contains "Error".
         const stderr = String((e as { stderr?: string }).stderr ?? e);
-        errors[j] = stderr.split('\n').find((l) => /Error/.test(l)) ?? stderr.slice(0, 200);
+        errors[j] = (stderr.split('\n').find((l) => /^[\w$.]*(Error|Exception)\b/.test(l)) ?? stderr).slice(0, 200);
       }
     });
   }
@@ -141,13 +193,15 @@ export interface HandlerLoadReport {
 }
 
 /**
- * Measure all shipped bundles, plus any extra bundle files given (e.g. the plumbing probe), against
- * the SDK loaded from node_modules.
+ * Measure every shipped bundle against the SDK loaded from node_modules. `templates`: the synthesized example
+ * app's, so each bundle loads with its function's environment.
  */
-export function measureHandlerLoad(root = process.cwd(), samples = 9, extraBundles: string[] = []): HandlerLoadReport {
+export function measureHandlerLoad(root = process.cwd(), samples = 9, templates: readonly TemplateLike[] = []): HandlerLoadReport {
   const kb = (f: string) => Math.round(fs.statSync(f).size / 102.4) / 10;
-  const bundles: Candidate[] = [...findBundles(root), ...extraBundles.map((b) => path.resolve(root, b))]
-    .map((file) => ({ name: path.relative(root, file), modules: [file], sizeKb: kb(file) }));
+  const functions = functionEnvironments(templates);
+  const bundles: Candidate[] = findBundles(root).map((file) => ({
+    name: path.relative(root, file), modules: [file], sizeKb: kb(file), env: environmentForBundle(file, functions),
+  }));
   const sdk = bundleSdkForComparison(path.join(root, 'bench', 'out'));
   const reference: Candidate[] = [
     { name: 'node start-up', modules: [] },
@@ -179,9 +233,8 @@ export function formatHandlerLoad(r: HandlerLoadReport): string {
   ].join('\n');
 }
 
-// Run alone: npx ts-node --transpile-only --project test/tsconfig.json bench/handler-load.ts [samples] [extra bundle …]
+// Run alone: npx ts-node --transpile-only --project test/tsconfig.json bench/handler-load.ts [samples]
 if (require.main === module) {
-  const [samples, ...extra] = process.argv.slice(2);
-  const report = measureHandlerLoad(process.cwd(), Number(samples ?? 9), extra);
+  const report = measureHandlerLoad(process.cwd(), Number(process.argv[2] ?? 9));
   console.log(formatHandlerLoad(report));
 }

@@ -10,12 +10,12 @@
 import { compareState, CurrentItemPredicate, defaultCurrentItem, readComplianceTable, StateComparison } from './compare-state';
 import { countDuplicateNotifications } from './notification-duplicates';
 import { Workload } from './workload';
-import { startCapacityProxy, CapacityReport } from '../demo/local/capacity-proxy';
-import { CfnTemplate, startDynamoDbFromTemplate } from '../demo/local/dynamodb-from-template';
+import { CapacityReport } from '../demo/local/capacity-proxy';
+import { CfnTemplate } from '../demo/local/dynamodb-from-template';
 import { sumEmfMetrics } from '../demo/local/emf-metrics';
-import { eventSourceSettings, findHandlerFunction, resolveHandlerEnvironment } from '../demo/local/handler-environment';
-import { indexOfMessageId, invoke, loadBundledHandler, SqsEvent, toSqsRecord } from '../demo/local/lambda-runner';
-import { startRecordingEndpoint } from '../demo/local/recording-endpoint';
+import { eventSourceSettings } from '../demo/local/handler-environment';
+import { indexOfMessageId, invoke, SqsEvent, toSqsRecord } from '../demo/local/lambda-runner';
+import { startLocalMaster } from '../demo/local/local-master';
 
 export interface PipelineOptions {
   readonly bundle: string;
@@ -60,23 +60,11 @@ export interface PipelineResult {
 }
 
 export async function runPipeline(workload: Workload, options: PipelineOptions): Promise<PipelineResult> {
-  const fn = findHandlerFunction(options.template);
-  if (!fn) throw new Error('the template has no Lambda function with COMPLIANCE_TABLE_NAME and EVENTS_TABLE_NAME');
-  const db = await startDynamoDbFromTemplate(options.template);
-  const proxy = await startCapacityProxy(db.endpoint);
-  const rec = await startRecordingEndpoint();
-  const ddb = db.client();
+  const local = await startLocalMaster({ template: options.template, bundle: options.bundle, measureCapacity: true });
+  const { recording: rec, capacity: proxy, environment, loaded } = local;
+  const ddb = local.db.client();
   try {
-    const environment = resolveHandlerEnvironment(options.template, fn.variables, { tables: db.tables, recordingEndpoint: rec.endpoint });
-    const loaded = loadBundledHandler(options.bundle, {
-      ...environment,
-      AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
-      AWS_ENDPOINT_URL_SNS: rec.endpoint,
-      AWS_ENDPOINT_URL_SQS: rec.endpoint,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    });
-
-    const source = eventSourceSettings(options.template, fn.logicalId);
+    const source = eventSourceSettings(options.template, local.handlerFunction.logicalId);
     const batchSize = options.batchSize ?? source?.batchSize ?? 100;
     const maxReceive = options.maxReceiveCount ?? source?.maxReceiveCount ?? 5;
     const deliveries = workload.deliveries;
@@ -137,7 +125,7 @@ export async function runPipeline(workload: Workload, options: PipelineOptions):
       redriven,
       handlerErrors,
       firstHandlerError,
-      capacity: proxy.report(),
+      capacity: proxy!.report(),
       notifications: rec.published().length,
       duplicateNotifications: countDuplicateNotifications(rec.published()),
       deadLettered: sent.length,
@@ -151,8 +139,6 @@ export async function runPipeline(workload: Workload, options: PipelineOptions):
     };
   } finally {
     ddb.destroy();
-    await rec.close();
-    await proxy.close();
-    await db.close();
+    await local.close();
   }
 }

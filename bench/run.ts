@@ -6,9 +6,9 @@
  * Writes bench/results.json.
  *
  * Run: npx ts-node --transpile-only --project test/tsconfig.json bench/run.ts [--count 20000] [--batch 100]
- *      [--bundle assets/handlers/handle-config-events.lambda/index.js] [--samples 9] [--skip-baseline] [--skip-load]
- * Dry run of the plumbing before the real handler lands: --bundle demo/out/probe/index.js
- * (built by demo/local/self-check.ts).
+ *      [--bundle assets/handlers/handle-config-events.lambda/index.js] [--samples 9] [--out bench/results.json]
+ *      [--skip-baseline] [--skip-load]
+ * Stops before measuring anything when the example app (demo/example-app.ts) cannot be synthesized.
  *
  * Status: runs end to end against the real bundle and the example app's master template (batch size and
  * redrive read from the template). Left to the lead: decide which figures go to the README; keep
@@ -52,6 +52,9 @@ function log(msg: string) {
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 }
 
+type Row = [label: string, baseline: string, pipeline: string, ratio: string];
+type MonthlyCost = ReturnType<typeof monthly>;
+
 /** Monthly cost of the measured parts at the reference volume (the workload is a scaled day). */
 function monthly(perRun: { writes: number; reads: number; lambda: number; sns: number; sqs: number }, uniqueEvents: number) {
   const scale = (REFERENCE_EVENTS_PER_DAY / uniqueEvents) * 30;
@@ -76,6 +79,8 @@ async function main() {
   const bundle = path.resolve(arg('bundle', bundlePath('handle-config-events'))!);
   const samples = Number(arg('samples', '9'));
   const out = path.resolve(arg('out', 'bench/results.json')!);
+  // First, so that a broken example app stops the run before minutes of baseline.
+  const master = masterTemplate(path.resolve('cdk.out'));
 
   log(`generating the reference organization's workload: ${fmt(count)} events`);
   const workload = generateWorkload({ count });
@@ -94,9 +99,7 @@ async function main() {
 
   let pipeline: PipelineResult | undefined;
   let pipelineError: string | undefined;
-  const master = masterTemplate(path.resolve('cdk.out'));
   log(`pipeline: ${path.relative(process.cwd(), bundle)} in SQS batches of ${batchSize ?? "the template's size"}; tables and environment from ${master.origin}`);
-  if (!master.fromExampleApp) log(`  NOTE: example app not used (${master.fallbackReason}); using the runtime contract's tables`);
   if (!fs.existsSync(bundle)) {
     pipelineError = `${bundle} does not exist: build it (npx projen bundle)`;
   } else {
@@ -123,8 +126,7 @@ async function main() {
   let load: HandlerLoadReport | undefined;
   if (!flag('skip-load')) {
     log(`handler load times (${samples} fresh processes each)`);
-    const probe = path.resolve('demo/out/probe/index.js');
-    load = measureHandlerLoad(process.cwd(), samples, fs.existsSync(probe) && probe !== bundle ? [probe] : []);
+    load = measureHandlerLoad(process.cwd(), samples, master.stacks.map((s) => s.template));
   }
 
   // ---- report
@@ -140,29 +142,33 @@ async function main() {
     sns: p.notifications,
     sqs: p.deliveries + 2 * p.invocations + p.deadLettered,
   }, ws.uniqueEvents);
-  const perThousand = (n?: number) => (n === undefined ? undefined : (n * 1000) / ws.uniqueEvents);
-  const perEvent = (n?: number) => (n === undefined ? undefined : n / ws.uniqueEvents);
-  const rows: [string, string, string, string][] = [
-    ['Lambda invocations', fmt(b?.invocations), fmt(p?.invocations), ratio(b?.invocations, p?.invocations)],
-    ['  per 1,000 events', fmt(perThousand(b?.invocations), 1), fmt(perThousand(p?.invocations), 1), ratio(b?.invocations, p?.invocations)],
-    ['DynamoDB write units, total', fmt(b?.writes.totalUnits), fmt(p?.capacity.writes.totalUnits), ratio(b?.writes.totalUnits, p?.capacity.writes.totalUnits)],
-    ['  per event', fmt(perEvent(b?.writes.totalUnits), 2), fmt(perEvent(p?.capacity.writes.totalUnits), 2), ratio(b?.writes.totalUnits, p?.capacity.writes.totalUnits)],
-    ['  table', fmt(b?.writes.tableUnits), fmt(p?.capacity.writes.tableUnits), ratio(b?.writes.tableUnits, p?.capacity.writes.tableUnits)],
-    ['  index (GSI)', fmt(b?.writes.indexUnits), fmt(p?.capacity.writes.indexUnits), ratio(b?.writes.indexUnits, p?.capacity.writes.indexUnits)],
-    ['  writes (items)', fmt(b?.writes.writes), fmt(p?.capacity.writes.writes), ratio(b?.writes.writes, p?.capacity.writes.writes)],
+  const perThousand = (n: number) => (n * 1000) / ws.uniqueEvents;
+  const perEvent = (n: number) => n / ws.uniqueEvents;
+  /** A figure of both designs, optionally scaled, with the pipeline/baseline ratio of the unscaled figures. */
+  const compared = (label: string, bv: number | undefined, pv: number | undefined, digits = 0, scale = (n: number) => n): Row =>
+    [label, fmt(bv === undefined ? undefined : scale(bv), digits), fmt(pv === undefined ? undefined : scale(pv), digits), ratio(bv, pv)];
+  const usd = (cost: MonthlyCost | undefined, part: keyof MonthlyCost) => (cost ? cost[part].toFixed(2) : '-');
+  const rows: Row[] = [
+    compared('Lambda invocations', b?.invocations, p?.invocations),
+    compared('  per 1,000 events', b?.invocations, p?.invocations, 1, perThousand),
+    compared('DynamoDB write units, total', b?.writes.totalUnits, p?.capacity.writes.totalUnits),
+    compared('  per event', b?.writes.totalUnits, p?.capacity.writes.totalUnits, 2, perEvent),
+    compared('  table', b?.writes.tableUnits, p?.capacity.writes.tableUnits),
+    compared('  index (GSI)', b?.writes.indexUnits, p?.capacity.writes.indexUnits),
+    compared('  writes (items)', b?.writes.writes, p?.capacity.writes.writes),
     ['  of which failed conditions', fmt(b?.writes.conditionFailures), fmt(p?.capacity.writes.conditionFailures), '-'],
     ['DynamoDB read units', '0', fmt(p?.capacity.readUnits, 1), '-'],
-    ['SNS notifications', fmt(b?.notifications), fmt(p?.notifications), ratio(b?.notifications, p?.notifications)],
+    compared('SNS notifications', b?.notifications, p?.notifications),
     ['  of which duplicates', fmt(b?.duplicateNotifications), fmt(p?.duplicateNotifications), '-'],
     ['Dead-letter messages (handler)', '-', fmt(p?.deadLettered), '-'],
     ['Redelivered / redriven records', '-', p ? `${p.redeliveries} / ${p.redriven}` : '-', '-'],
     ['Final state correct', b ? stateCell(b.state) : '-', p ? stateCell(p.state) : '-', '-'],
     ['Wall time here, s', b ? (b.wallMs / 1000).toFixed(1) : '-', p ? (p.wallMs / 1000).toFixed(1) : '-', ratio(b?.wallMs, p?.wallMs)],
-    ['Monthly at reference volume, $ (measured parts)', bCost ? bCost.total.toFixed(2) : '-', pCost ? pCost.total.toFixed(2) : '-', ratio(bCost?.total, pCost?.total)],
-    ['  DynamoDB writes', bCost ? bCost.dynamoWrites.toFixed(2) : '-', pCost ? pCost.dynamoWrites.toFixed(2) : '-', '-'],
-    ['  Lambda requests', bCost ? bCost.lambdaRequests.toFixed(2) : '-', pCost ? pCost.lambdaRequests.toFixed(2) : '-', '-'],
-    ['  SNS publishes', bCost ? bCost.snsPublishes.toFixed(2) : '-', pCost ? pCost.snsPublishes.toFixed(2) : '-', '-'],
-    ['  SQS requests (lower bound)', bCost ? bCost.sqsRequests.toFixed(2) : '-', pCost ? pCost.sqsRequests.toFixed(2) : '-', '-'],
+    ['Monthly at reference volume, $ (measured parts)', usd(bCost, 'total'), usd(pCost, 'total'), ratio(bCost?.total, pCost?.total)],
+    ['  DynamoDB writes', usd(bCost, 'dynamoWrites'), usd(pCost, 'dynamoWrites'), '-'],
+    ['  Lambda requests', usd(bCost, 'lambdaRequests'), usd(pCost, 'lambdaRequests'), '-'],
+    ['  SNS publishes', usd(bCost, 'snsPublishes'), usd(pCost, 'snsPublishes'), '-'],
+    ['  SQS requests (lower bound)', usd(bCost, 'sqsRequests'), usd(pCost, 'sqsRequests'), '-'],
   ];
   const w = [48, 24, 24, 7];
   console.log(`\n${'metric'.padEnd(w[0])} ${'baseline'.padStart(w[1])} ${'pipeline'.padStart(w[2])} ${'p/b'.padStart(w[3])}`);
@@ -177,7 +183,7 @@ async function main() {
     generatedAt: new Date().toISOString(),
     node: process.version,
     options: { count, batchSize: pipeline?.batchSize ?? batchSize, bundle: path.relative(process.cwd(), bundle), samples },
-    template: { origin: master.origin, fromExampleApp: master.fromExampleApp, fallbackReason: master.fallbackReason },
+    template: { origin: master.origin },
     workload: ws,
     baseline: b ? { ...b, monthlyUsd: bCost } : undefined,
     pipeline: p ? { ...p, monthlyUsd: pCost } : undefined,

@@ -330,6 +330,32 @@ function envelopeTime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
+export interface ConfigEventParts {
+  readonly detailType: ConfigEvent['detail-type'];
+  readonly id: string;
+  readonly account: string;
+  readonly region: string;
+  /** When EventBridge emitted it: the envelope `time`. */
+  readonly emittedMs: number;
+  readonly resources: string[];
+  readonly detail: any;
+}
+
+/** An `aws.config` event in its EventBridge envelope. */
+export function configEvent(e: ConfigEventParts): ConfigEvent {
+  return {
+    'version': '0',
+    'id': e.id,
+    'detail-type': e.detailType,
+    'source': 'aws.config',
+    'account': e.account,
+    'time': envelopeTime(e.emittedMs),
+    'region': e.region,
+    'resources': e.resources,
+    'detail': e.detail,
+  };
+}
+
 interface Evaluation {
   readonly status: ComplianceType;
   readonly recordedMs: number;
@@ -372,17 +398,9 @@ function complianceEvent(rnd: Random, rule: string, ruleArn: string, r: Resource
   detail.notificationCreationTime = new Date(notifiedMs).toISOString();
   detail.messageType = 'ComplianceChangeNotification';
   detail.recordVersion = '1.0';
-  return {
-    'version': '0',
-    'id': rnd.uuid(),
-    'detail-type': COMPLIANCE_CHANGE,
-    'source': 'aws.config',
-    'account': r.account,
-    'time': envelopeTime(notifiedMs),
-    'region': r.region,
-    'resources': [],
-    detail,
-  };
+  return configEvent({
+    detailType: COMPLIANCE_CHANGE, id: rnd.uuid(), account: r.account, region: r.region, emittedMs: notifiedMs, resources: [], detail,
+  });
 }
 
 type CiChange = 'CREATE' | 'UPDATE' | 'DELETE';
@@ -408,16 +426,14 @@ function ciEvent(rnd: Random, r: Resource, change: CiChange, capturedMs: number,
   }
   const regional = r.type !== 'AWS::IAM::Role';
   const notifiedMs = capturedMs + rnd.int(500, 4_000);
-  return {
-    'version': '0',
-    'id': rnd.uuid(),
-    'detail-type': CI_CHANGE,
-    'source': 'aws.config',
-    'account': r.account,
-    'time': envelopeTime(notifiedMs),
-    'region': r.region,
-    'resources': [r.arn],
-    'detail': {
+  return configEvent({
+    detailType: CI_CHANGE,
+    id: rnd.uuid(),
+    account: r.account,
+    region: r.region,
+    emittedMs: notifiedMs,
+    resources: [r.arn],
+    detail: {
       recordVersion: '1.3',
       messageType: 'ConfigurationItemChangeNotification',
       configurationItemDiff: diff,
@@ -443,7 +459,7 @@ function ciEvent(rnd: Random, r: Resource, change: CiChange, capturedMs: number,
         resourceCreationTime: deleted ? null : r.createdAt,
       },
     },
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,11 +1,15 @@
 /**
- * The demo: synthesize the example app (demo/example-app.ts) into cdk.out/, then replay a realistic
- * morning (demo/scenario.ts) through the shipped HandleConfigEvents bundle against local stand-ins
- * created from the master's template, and show what the platform team would see: compliance by
- * account and rule, the transitions recorded in history, the notifications, the dead-letter queue.
+ * The demo: synthesize the example app (demo/example-app.ts) into cdk.out/, show what each agent stack
+ * records and evaluates, run the enriching agent's buffer through the shipped ProcessConfigEvents bundle,
+ * then replay a realistic morning (demo/scenario.ts), with what that agent forwarded, through the shipped
+ * HandleConfigEvents bundle against local stand-ins created from the master's template, and show what
+ * the platform team would see: compliance by account and rule, the transitions recorded in history, the
+ * notifications, the dead-letter queue. Then a reconciliation pass heals and retires what the events
+ * missed, and the daily report is rendered into demo/out/report/.
  *
  * Run: npx ts-node --transpile-only --project test/tsconfig.json demo/run.ts
- * Nothing here talks to AWS: DynamoDB is dynalite, SNS and SQS are a recording endpoint.
+ * Nothing here talks to AWS: DynamoDB is dynalite, SNS, SQS and EventBridge are a recording endpoint,
+ * the Config aggregator is an in-process fake.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.JSII_DEPRECATED = process.env.JSII_DEPRECATED ?? 'quiet';
@@ -17,16 +21,18 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { compareState, readComplianceTable } from '../bench/compare-state';
 import { expectedComplianceState } from '../bench/workload';
-import { startDynamoDbFromTemplate } from './local/dynamodb-from-template';
+import { agentStacks } from './local/agent-stacks';
+import { printAgentStacks, renderReport, runAgentBuffer, runReconciliation } from './local/demo-steps';
 import { sumEmfMetrics } from './local/emf-metrics';
 import { masterTemplate } from './local/example-app-synth';
-import { findHandlerFunction, resolveHandlerEnvironment } from './local/handler-environment';
-import { bundlePath, indexOfMessageId, invoke, loadBundledHandler, toSqsRecord } from './local/lambda-runner';
-import { startRecordingEndpoint } from './local/recording-endpoint';
-import { buildScenario } from './scenario';
+import { bundlePath, indexOfMessageId, invoke, toSqsRecord } from './local/lambda-runner';
+import { asDeliveredEvent } from './local/local-agent';
+import { startLocalMaster } from './local/local-master';
+import { buildScenario, Delivery } from './scenario';
 /* eslint-enable import/first */
 
 const CDK_OUT = 'cdk.out';
+const REPORT_DIR = path.join('demo', 'out', 'report');
 
 function heading(s: string) {
   console.log(`\n== ${s}`);
@@ -40,58 +46,62 @@ async function main() {
   // 1. Synthesize.
   heading('Synthesize the example app');
   step(`loading demo/example-app.ts and synthesizing into ${CDK_OUT}/ …`);
+  // Throws, saying why, when the example app cannot be synthesized or has no HandleConfigEvents function.
   const master = masterTemplate(CDK_OUT);
-  if (master.stacks.length) {
-    for (const s of master.stacks) {
-      const top = Object.entries(s.resourceCounts).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([t, n]) => `${n} ${t.replace('AWS::', '')}`).join(', ');
-      console.log(`  ${s.name.padEnd(46)} ${String(s.resourceTotal).padStart(3)} resources: ${top}`);
-    }
-    const total = master.stacks.reduce((n, s) => n + s.resourceTotal, 0);
-    console.log(`  ${master.stacks.length} stacks, ${total} resources; templates in ${CDK_OUT}/`);
+  for (const s of master.stacks) {
+    const top = Object.entries(s.resourceCounts).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([t, n]) => `${n} ${t.replace('AWS::', '')}`).join(', ');
+    console.log(`  ${s.name.padEnd(46)} ${String(s.resourceTotal).padStart(3)} resources: ${top}`);
   }
-  if (!master.fromExampleApp) {
-    console.log(`  NOTE: the example app could not be used: ${master.fallbackReason}.`);
-    console.log('  The replay below runs on the runtime contract\'s tables (demo/local/contract-template.ts) instead.');
-  } else {
-    console.log(`  the handler's tables and environment come from ${master.origin}`);
-  }
+  const total = master.stacks.reduce((n, s) => n + s.resourceTotal, 0);
+  console.log(`  ${master.stacks.length} stacks, ${total} resources; templates in ${CDK_OUT}/`);
+  console.log(`  the handler's tables and environment come from ${master.origin}`);
 
   const bundle = bundlePath('handle-config-events');
-  if (!fs.existsSync(bundle)) {
-    console.log(`\n  NOTE: ${path.relative(process.cwd(), bundle)} is not built (npx projen bundle): nothing to replay.`);
+  const forwarderBundle = bundlePath('process-config-events');
+  for (const b of [bundle, forwarderBundle].filter((f) => !fs.existsSync(f))) {
+    console.log(`\n  NOTE: ${path.relative(process.cwd(), b)} is not built (npx projen bundle): nothing to replay.`);
     return;
   }
 
-  // 2. Local stand-ins from the master's template.
+  // 2. The agents' side.
+  heading('The agent stacks: what each account records, evaluates and forwards');
+  const agents = agentStacks(master.stacks, master.origin.replace(/^example app, stack /, ''));
+  printAgentStacks(agents);
+  const scenario = buildScenario();
+  const enriched = agents.find((a) => a.forwarder && a.account === '222222222222');
+  if (!enriched) throw new Error('the example app has no enriching agent for 222222222222');
+  heading(`The enriching agent (${enriched.name}): its buffer through the shipped ProcessConfigEvents bundle`);
+  step(`${scenario.agentBatches.flat().length} aws.config events of account ${enriched.account}, one SQS delivery each (duplicates together)`);
+  const agentRun = await runAgentBuffer(enriched, forwarderBundle, scenario.agentBatches);
+  // What the master's queue receives for an agent account's event: the agent's forwarded event, or nothing.
+  const toMaster = (d: Delivery): Delivery | undefined => {
+    if (!d.viaEnrichedAgent) return d;
+    const entry = agentRun.forwarded.get((d.body as { id: string }).id);
+    return entry ? { ...d, body: asDeliveredEvent(entry, enriched.account), note: `${d.note} [via the agent]` } : undefined;
+  };
+
+  // 3. Local stand-ins from the master's template.
   heading('Start local DynamoDB, SNS and SQS');
-  const fn = findHandlerFunction(master.template)!;
-  const db = await startDynamoDbFromTemplate(master.template);
-  const rec = await startRecordingEndpoint();
+  const local = await startLocalMaster({ template: master.template, bundle });
+  const { db, recording: rec, environment, loaded } = local;
   const ddb = db.client();
   try {
     for (const t of db.details.values()) {
       const gsis = (t.input.GlobalSecondaryIndexes ?? []).map((g) => `${g.IndexName} (${g.Projection?.ProjectionType})`).join(', ');
       console.log(`  table ${t.tableName}${gsis ? `, GSI ${gsis}` : ''}${t.ttlAttribute ? `, TTL on ${t.ttlAttribute}` : ''}`);
     }
-    const environment = resolveHandlerEnvironment(master.template, fn.variables, { tables: db.tables, recordingEndpoint: rec.endpoint });
-    console.log(`  handler ${fn.logicalId}: ${Object.entries(environment).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-    const loaded = loadBundledHandler(bundle, {
-      ...environment,
-      AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
-      AWS_ENDPOINT_URL_SNS: rec.endpoint,
-      AWS_ENDPOINT_URL_SQS: rec.endpoint,
-    });
+    console.log(`  handler ${local.handlerFunction.logicalId}: ${Object.entries(environment).map(([k, v]) => `${k}=${v}`).join(' ')}`);
     console.log(`  loaded ${path.relative(process.cwd(), bundle)} (${(fs.statSync(bundle).size / 1024).toFixed(0)} KB) in ${loaded.loadMs.toFixed(0)} ms`);
 
-    // 3. Replay.
+    // 4. Replay.
     heading('Replay the morning through the handler, batch by batch');
-    const scenario = buildScenario();
-    const deliveries = scenario.batches.flat();
+    const batches = scenario.batches.map((batch) => batch.map(toMaster).filter((d): d is Delivery => d !== undefined));
+    const deliveries = batches.flat();
     const logs: string[] = [];
     let index = 0;
     let retry: number[] = [];
     let injectedSoFar = 0;
-    for (const [b, batch] of scenario.batches.entries()) {
+    for (const [b, batch] of batches.entries()) {
       const redelivered = new Set(retry);
       const indices = [...retry, ...batch.map(() => index++)];
       retry = [];
@@ -113,20 +123,26 @@ async function main() {
     }
     if (retry.length) console.log(`  still failing after the last batch: ${retry.map((i) => i + 1).join(', ')}`);
 
-    // 4. What the platform team sees.
+    // 5. What the platform team sees.
     heading('Compliance by account and rule (ComplianceTable)');
-    const current = await readComplianceTable(ddb, environment.COMPLIANCE_TABLE_NAME);
-    const byAccount = new Map<string, string[]>();
-    for (const { item } of [...current.values()].sort((a, b) => String(a.item.config_rule_name).localeCompare(String(b.item.config_rule_name)))) {
-      const line = `${String(item.config_rule_name).padEnd(54)} ${String(item.compliance_status).padEnd(14)} ${item.resource_type} ${item.resource_id} (${item.region}, `
-        + `evaluated ${new Date(Number(item.last_evaluated) * 1000).toISOString().slice(11, 19)})`;
-      byAccount.set(String(item.account), [...(byAccount.get(String(item.account)) ?? []), line]);
-    }
-    for (const [account, lines] of [...byAccount].sort()) {
-      console.log(`  account ${account}`);
-      lines.forEach((l) => console.log(`    ${l}`));
-    }
-    if (current.size === 0) console.log('  (empty: is the bundle still the stub?)');
+    const printCompliance = async () => {
+      const state = await readComplianceTable(ddb, environment.COMPLIANCE_TABLE_NAME);
+      const byAccount = new Map<string, string[]>();
+      for (const { item } of [...state.values()].sort((a, b) => String(a.item.config_rule_name).localeCompare(String(b.item.config_rule_name)))) {
+        const line = `${String(item.config_rule_name).padEnd(54)} ${String(item.compliance_status).padEnd(14)} ${item.resource_type} ${item.resource_id} (${item.region}, `
+          + `evaluated ${new Date(Number(item.last_evaluated) * 1000).toISOString().slice(11, 19)})`;
+        byAccount.set(String(item.account), [...(byAccount.get(String(item.account)) ?? []), line]);
+      }
+      for (const [account, lines] of [...byAccount].sort()) {
+        console.log(`  account ${account}`);
+        lines.forEach((l) => console.log(`    ${l}`));
+      }
+      if (state.size === 0) console.log('  (empty: is the bundle still the stub?)');
+      return state;
+    };
+    await printCompliance();
+    const fromAgent = deliveries.filter((d) => (d.body as { source?: string })?.source === 'monitoring.agent.config').length;
+    console.log(`  ${fromAgent} of the ${deliveries.length} deliveries came from the enriching agent (monitoring.agent.config)`);
     const all = (await ddb.send(new ScanCommand({ TableName: environment.COMPLIANCE_TABLE_NAME, ConsistentRead: true }))).Items ?? [];
     const markers = all.map((i) => unmarshall(i)).filter((i) => i.sk === 'RESOURCE');
     markers.forEach((m) => console.log(`  deletion marker: ${m.resource_type} ${m.resource_id} deleted at ${new Date(Number(m.deleted_at_ms)).toISOString().slice(11, 19)}`));
@@ -159,17 +175,37 @@ async function main() {
     }
     if (rec.sent().length === 0) console.log('  (empty)');
 
+    // 6. Reconciliation against the aggregator's truth: the events' truth, plus one evaluation the events lost,
+    // without one resource whose deletion event was lost.
+    heading('Reconciliation: one pass against the aggregator (in-process fake)');
+    const r = scenario.reconciliation;
+    const gone = r.disappeared;
+    type Evaluation = { account: string; region: string; resourceType: string; resourceId: string; configRuleName: string };
+    const isGone = (e: Evaluation) => e.account === gone.account && e.region === gone.region
+      && e.resourceType === gone.resourceType && e.resourceId === gone.resourceId && e.configRuleName === gone.configRuleName;
+    const truth = new Map([...expectedComplianceState([...scenario.underlying, r.lost])].filter(([, e]) => !isGone(e)));
+    step(`the aggregator reports ${truth.size} evaluations: it knows ${r.lost.detail.configRuleName} ${r.lost.detail.resourceId} (event lost), `
+      + `and no longer ${gone.resourceType} ${gone.resourceId} (deleted, event lost)`);
+    await runReconciliation({ dynamoDbEndpoint: db.endpoint, environment, snsEndpoint: rec.endpoint, truth: [...truth.values()], nowMs: r.runAtMs });
+    heading('Compliance after the reconciliation');
+    const current = await printCompliance();
+
+    // 7. The daily report.
+    heading('Daily report (renderReportLocally)');
+    step(`rendering over the final state into ${REPORT_DIR}/ …`);
+    await renderReport(db.endpoint, environment, path.resolve(REPORT_DIR), new Date(r.runAtMs));
+
     heading('Check against the expected state');
-    const verdict = compareState(current, expectedComplianceState(scenario.underlying));
+    const verdict = compareState(current, truth);
     console.log(verdict.correct
-      ? `  ✓ all ${verdict.expected} expected compliance items present with the right status, nothing extra (the deleted volume stayed retired)`
+      ? `  ✓ all ${verdict.expected} expected compliance items present with the right status, nothing extra `
+        + '(agent-filtered events absent, the deleted volume stayed retired, the lost evaluation healed, the vanished role retired)'
       : `  ✗ ${verdict.matched}/${verdict.expected} right, ${verdict.wrongStatus} wrong, ${verdict.missing} missing, ${verdict.extra} extra: ${JSON.stringify(verdict.examples)}`);
     const metrics = sumEmfMetrics(logs);
     if (Object.keys(metrics).length) console.log(`  handler metrics (EMF): ${Object.entries(metrics).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   } finally {
     ddb.destroy();
-    await rec.close();
-    await db.close();
+    await local.close();
   }
 }
 

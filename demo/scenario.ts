@@ -1,13 +1,17 @@
 /**
  * A small, readable morning in the example organization (two member accounts × two regions, the
- * agent accounts of demo/example-app.ts), as the master's buffer queue would deliver it: in three SQS
- * batches, with a duplicate, out-of-order deliveries, a deletion overtaken by a stale evaluation, an
- * event forwarded by an enriching agent, and records that can never be processed.
+ * agent accounts of demo/example-app.ts). Account 222222222222 forwards through the enriching agent:
+ * its aws.config events first go through the agent's buffer (`agentBatches`), and the master receives
+ * what the agent forwarded (`viaEnrichedAgent` deliveries). Account 333333333333 forwards directly.
+ * The master's buffer queue delivers in three SQS batches, with a duplicate, out-of-order deliveries,
+ * a deletion overtaken by a stale evaluation, and records that can never be processed. Afterwards the
+ * reconciliation reads an aggregator that knows one evaluation the events lost and no longer knows
+ * one resource whose deletion event was lost (`reconciliation`).
  *
  * Each delivery carries a note, printed as it is replayed, so the demo's output tells the story.
  * Events are built here (shapes as in the real samples), never read from ../shared at run time.
  */
-import { ConfigEvent } from '../bench/workload';
+import { CI_CHANGE, COMPLIANCE_CHANGE, ConfigEvent, configEvent } from '../bench/workload';
 
 export const ACCOUNTS = ['222222222222', '333333333333'];
 export const REGIONS = ['eu-west-1', 'us-east-1'];
@@ -68,6 +72,24 @@ const ROLE: Subject = {
   arn: 'arn:aws:iam::333333333333:role/deploy-pipeline',
 };
 
+const INSTANCE: Subject = {
+  account: '222222222222',
+  region: 'eu-west-1',
+  type: 'AWS::EC2::Instance',
+  id: 'i-0a1b2c3d4e5f60001',
+  rule: 'rds-storage-encrypted',
+  arn: 'arn:aws:ec2:eu-west-1:222222222222:instance/i-0a1b2c3d4e5f60001',
+};
+const inventory = (n: number): Subject => ({
+  account: '222222222222',
+  region: 'eu-west-1',
+  type: 'AWS::SSM::ManagedInstanceInventory',
+  id: `i-0a1b2c3d4e5f6000${n}`,
+  rule: '',
+  arn: `arn:aws:ssm:eu-west-1:222222222222:managed-instance-inventory/i-0a1b2c3d4e5f6000${n}`,
+});
+const SECOND_VOLUME: Subject = { ...VOLUME, id: 'vol-0f1e2d3c4b5a60002', arn: 'arn:aws:ec2:us-east-1:333333333333:volume/vol-0f1e2d3c4b5a60002' };
+
 let idCounter = 0;
 /** Envelope ids: stable across runs, distinct per event. */
 const nextId = () => `7e0b2f4c-0000-4000-8000-${(++idCounter).toString().padStart(12, '0')}`;
@@ -103,37 +125,30 @@ export function complianceChange(
     messageType: 'ComplianceChangeNotification',
     recordVersion: '1.0',
   };
-  return {
-    'version': '0',
-    'id': nextId(),
-    'detail-type': 'Config Rules Compliance Change',
-    'source': 'aws.config',
-    'account': s.account,
-    'time': iso(notified).replace(/\.\d{3}Z$/, 'Z'),
-    'region': s.region,
-    'resources': [],
-    detail,
-  };
+  return configEvent({
+    detailType: COMPLIANCE_CHANGE, id: nextId(), account: s.account, region: s.region, emittedMs: notified, resources: [], detail,
+  });
 }
 
 /** A `Config Configuration Item Change` event: an update, or a deletion (`configuration: null`). */
-export function configurationItemChange(s: Subject, change: 'UPDATE' | 'DELETE', capturedMs: number, configuration?: Record<string, unknown>): ConfigEvent {
+export function configurationItemChange(
+  s: Subject, change: 'UPDATE' | 'DELETE', capturedMs: number, configuration?: Record<string, unknown>, changedProperties?: Record<string, unknown>,
+): ConfigEvent {
   const deleted = change === 'DELETE';
   const notified = capturedMs + 2_000;
-  return {
-    'version': '0',
-    'id': nextId(),
-    'detail-type': 'Config Configuration Item Change',
-    'source': 'aws.config',
-    'account': s.account,
-    'time': iso(notified).replace(/\.\d{3}Z$/, 'Z'),
-    'region': s.region,
-    'resources': [s.arn],
-    'detail': {
+  return configEvent({
+    detailType: CI_CHANGE,
+    id: nextId(),
+    account: s.account,
+    region: s.region,
+    emittedMs: notified,
+    resources: [s.arn],
+    detail: {
       recordVersion: '1.3',
       messageType: 'ConfigurationItemChangeNotification',
       configurationItemDiff: deleted ? null : {
-        changedProperties: { 'Configuration.IpPermissions.0': { previousValue: null, updatedValue: configuration?.ipPermissions, changeType: 'CREATE' } },
+        changedProperties: changedProperties
+          ?? { 'Configuration.IpPermissions.0': { previousValue: null, updatedValue: configuration?.ipPermissions, changeType: 'CREATE' } },
         changeType: 'UPDATE',
       },
       notificationCreationTime: iso(notified),
@@ -158,7 +173,7 @@ export function configurationItemChange(s: Subject, change: 'UPDATE' | 'DELETE',
         resourceCreationTime: deleted ? null : '2026-03-02T10:00:00.000Z',
       },
     },
-  };
+  });
 }
 
 /** The same event as an enriching agent forwards it (runtime-contract.md, "Agent envelope"). */
@@ -184,6 +199,27 @@ export interface Delivery {
   /** What SQS delivers: an event, or a raw (possibly malformed) body. */
   readonly body: unknown;
   readonly note: string;
+  /**
+   * The body is an aws.config event of an enriching agent's account: the master receives what the agent
+   * forwarded for it (its `monitoring.agent.config` event), or nothing when the agent dropped it.
+   */
+  readonly viaEnrichedAgent?: boolean;
+}
+
+/** What the reconciliation's aggregator knows that the events did not say. */
+export interface ReconciliationTruth {
+  /** An evaluation whose event was lost: the aggregator reports it, the table lacks it (healed). */
+  readonly lost: ConfigEvent;
+  /** A resource deleted while its deletion event was lost: in the table, no longer in the aggregator (retired). */
+  readonly disappeared: {
+    readonly account: string;
+    readonly region: string;
+    readonly resourceType: string;
+    readonly resourceId: string;
+    readonly configRuleName: string;
+  };
+  /** When the pass runs: late enough that the morning's items are past the retirement grace. */
+  readonly runAtMs: number;
 }
 
 /** Failures the SNS/SQS stand-in injects just before a batch: transient errors the handler must survive. */
@@ -196,10 +232,13 @@ export interface Fault {
 }
 
 export interface Scenario {
+  /** The enriching agent's buffer (account 222222222222): its aws.config events, as its SQS queue delivers them. */
+  readonly agentBatches: Delivery[][];
   readonly batches: Delivery[][];
   readonly faults: Fault[];
-  /** The aws.config events underneath (agent envelopes unwrapped, malformed records left out): the expected state derives from them. */
+  /** The aws.config events the master must learn (agent-dropped and malformed records left out): the expected state derives from them. */
   readonly underlying: ConfigEvent[];
+  readonly reconciliation: ReconciliationTruth;
 }
 
 export function buildScenario(): Scenario {
@@ -216,7 +255,12 @@ export function buildScenario(): Scenario {
   const volumeLate = complianceChange(VOLUME, 'COMPLIANT', at(35), { status: 'NON_COMPLIANT', recordedMs: at(3) });
   const volumeDeleted = configurationItemChange(VOLUME, 'DELETE', at(40));
   const roleFirst = complianceChange(ROLE, 'COMPLIANT', at(5));
-  const roleViaAgent = viaAgent(roleFirst, { accountName: 'payments-prod', labels: { environment: 'production' } });
+  const notApplicable = complianceChange(INSTANCE, 'NOT_APPLICABLE', at(6));
+  const relationshipOnly = configurationItemChange(SG, 'UPDATE', at(7), { groupId: SG.id },
+    { 'Relationships.0': { previousValue: null, updatedValue: { resourceId: 'eni-0a1b2c3d4e5f60001', name: 'Is associated with NetworkInterface' }, changeType: 'CREATE' } });
+  const inventories = [1, 2, 3, 4].map((n) => configurationItemChange(inventory(n), 'UPDATE', at(8) + n * 1_000, { instanceId: inventory(n).id },
+    { 'Configuration.AWS:Application': { previousValue: null, updatedValue: { name: 'amazon-ssm-agent' }, changeType: 'UPDATE' } }));
+  const lost = complianceChange(SECOND_VOLUME, 'NON_COMPLIANT', at(12), undefined, 'The volume is not encrypted.');
   const snapshotDelivered = {
     'version': '0',
     'id': nextId(),
@@ -231,31 +275,51 @@ export function buildScenario(): Scenario {
   const noResult = complianceChange(SG, 'COMPLIANT', at(50));
   delete (noResult.detail as Record<string, unknown>).newEvaluationResult;
 
+  const agent = (body: ConfigEvent, note: string): Delivery => ({ body, note, viaEnrichedAgent: true });
   return {
-    batches: [
+    agentBatches: [
       [
-        { body: sgChange, note: '222…/eu-west-1: someone opens SSH to the world on a security group (configuration item)' },
-        { body: sgOpen, note: '  …restricted-ssh turns NON_COMPLIANT (first evaluation)' },
-        { body: bucketFirst, note: '222…/us-east-1: a new bucket is evaluated COMPLIANT' },
-        { body: sgOpen, note: '  the security group\'s NON_COMPLIANT event again (EventBridge delivered it twice)' },
-        { body: trailOff, note: '333…/eu-west-1: CloudTrail is switched off: cloudtrail-enabled NON_COMPLIANT' },
-        { body: volumeFirst, note: '333…/us-east-1: an unencrypted volume: encrypted-volumes NON_COMPLIANT' },
-        { body: roleViaAgent, note: '333…/us-east-1: a role evaluated COMPLIANT, forwarded by an enriching agent (monitoring.agent.config)' },
-        { body: '{"version":"0","id":"truncated', note: 'a malformed record (truncated JSON): must go to the dead-letter queue' },
-        { body: snapshotDelivered, note: 'a snapshot-delivery status event: not a compliance or item change, must be skipped quietly' },
+        { body: sgChange, note: 'eu-west-1: the security group\'s configuration item (SSH opened to the world)' },
+        { body: sgOpen, note: 'eu-west-1: restricted-ssh NON_COMPLIANT' },
+        { body: sgOpen, note: 'eu-west-1: the same event again (SQS delivered it twice)' },
+        { body: bucketFirst, note: 'us-east-1: the new bucket COMPLIANT' },
+        { body: notApplicable, note: 'eu-west-1: rds-storage-encrypted NOT_APPLICABLE to an instance (first evaluation)' },
+        { body: relationshipOnly, note: 'eu-west-1: the security group gains a network interface (a relationship-only change)' },
+        ...inventories.map((e, i) => ({ body: e, note: `eu-west-1: SSM inventory of instance ${i + 1} changed (sampled at 10 %)` })),
+        { body: snapshotDelivered, note: 'eu-west-1: a snapshot-delivery status event' },
       ],
       [
-        { body: sgClosed, note: '222…/eu-west-1: remediation closes the port: restricted-ssh COMPLIANT' },
+        { body: sgClosed, note: 'eu-west-1: restricted-ssh COMPLIANT' },
+        { body: bucketFixed, note: 'us-east-1: the bucket COMPLIANT again (09:30)' },
+        { body: bucketPublic, note: 'us-east-1: the bucket NON_COMPLIANT (09:20), delivered late' },
+        { body: noResult, note: 'eu-west-1: a compliance change without newEvaluationResult (forwarded as it is: the master decides)' },
+      ],
+    ],
+    batches: [
+      [
+        agent(sgChange, '222…/eu-west-1: someone opens SSH to the world on a security group (configuration item)'),
+        agent(sgOpen, '  …restricted-ssh turns NON_COMPLIANT (first evaluation)'),
+        agent(bucketFirst, '222…/us-east-1: a new bucket is evaluated COMPLIANT'),
+        agent(sgOpen, '  the security group\'s NON_COMPLIANT event again (EventBridge delivered it twice)'),
+        { body: trailOff, note: '333…/eu-west-1: CloudTrail is switched off: cloudtrail-enabled NON_COMPLIANT' },
+        { body: volumeFirst, note: '333…/us-east-1: an unencrypted volume: encrypted-volumes NON_COMPLIANT' },
+        { body: roleFirst, note: '333…/us-east-1: a role evaluated COMPLIANT by a Control Tower conformance pack rule' },
+        ...inventories.map((e, i) => agent(e, `222…/eu-west-1: SSM inventory of instance ${i + 1} (kept by the agent's 10 % sample)`)),
+        { body: '{"version":"0","id":"truncated', note: 'a malformed record (truncated JSON): must go to the dead-letter queue' },
+        agent(snapshotDelivered as unknown as ConfigEvent, 'a snapshot-delivery status event: not a compliance or item change, must be skipped quietly'),
+      ],
+      [
+        agent(sgClosed, '222…/eu-west-1: remediation closes the port: restricted-ssh COMPLIANT'),
         { body: trailOn, note: '333…/eu-west-1: CloudTrail back on (recorded 09:45)…' },
         { body: trailOff, note: '  …and its NON_COMPLIANT (09:02) delivered again in the same batch: a duplicate, out of order' },
-        { body: bucketFixed, note: '222…/us-east-1: the bucket is COMPLIANT again (recorded 09:30), whose NON_COMPLIANT (09:20) is late' },
+        agent(bucketFixed, '222…/us-east-1: the bucket is COMPLIANT again (recorded 09:30), whose NON_COMPLIANT (09:20) is late'),
         { body: volumeDeleted, note: '333…/us-east-1: the volume is deleted (ResourceDeleted at 09:40)' },
       ],
       [
-        { body: bucketPublic, note: '222…/us-east-1: the bucket\'s NON_COMPLIANT recorded at 09:20 finally arrives: stale, must not win or notify' },
+        agent(bucketPublic, '222…/us-east-1: the bucket\'s NON_COMPLIANT recorded at 09:20 finally arrives: stale, must not win or notify'),
         { body: volumeLate, note: '333…/us-east-1: an evaluation recorded at 09:35, before the deletion, arrives after it: must not bring the volume back' },
         { body: trailOn, note: 'the CloudTrail COMPLIANT event again, one batch later (duplicate)' },
-        { body: noResult, note: 'a compliance change without newEvaluationResult: can never be processed, dead-letter queue' },
+        agent(noResult, 'a compliance change without newEvaluationResult: can never be processed, dead-letter queue'),
       ],
     ],
     faults: [{
@@ -268,5 +332,10 @@ export function buildScenario(): Scenario {
     underlying: [
       sgChange, sgOpen, sgClosed, bucketFirst, bucketPublic, bucketFixed, trailOff, trailOn, volumeFirst, volumeLate, volumeDeleted, roleFirst,
     ],
+    reconciliation: {
+      lost,
+      disappeared: { account: ROLE.account, region: ROLE.region, resourceType: ROLE.type, resourceId: ROLE.id, configRuleName: ROLE.rule },
+      runAtMs: at(4 * 60),
+    },
   };
 }

@@ -17,8 +17,9 @@
  * fail with UnknownOperationException, and are counted in `unsupported` so a report can say so.
  */
 import { createServer, IncomingHttpHeaders, request, Server } from 'http';
-import { AddressInfo } from 'net';
 import * as zlib from 'zlib';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
+import { closeServer, listenOnLoopback, readBody } from './loopback-server';
 import { billedWriteUnits, IndexSpec, Item, TableSpec, WriteLedger } from '../../bench/billing';
 
 const WRITE_OPS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
@@ -57,7 +58,7 @@ function fakeAuthHeaders(op: string): Record<string, string> {
     'content-type': 'application/x-amz-json-1.0',
     'x-amz-target': `DynamoDB_20120810.${op}`,
     'x-amz-date': date,
-    'authorization': `AWS4-HMAC-SHA256 Credential=local/${date.slice(0, 8)}/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
+    'authorization': `AWS4-HMAC-SHA256 Credential=${LOCAL_CREDENTIALS.accessKeyId}/${date.slice(0, 8)}/${LOCAL_REGION}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
   };
 }
 
@@ -71,14 +72,16 @@ Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
       path,
       headers: { ...headers, 'content-length': Buffer.byteLength(body) },
     }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
+      readBody(res).then((text) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }), reject);
     });
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** Units summed over a reply's ConsumedCapacity: one object, or one per table for the batch operations. */
+function sumConsumed(reply: any, units: (c: any) => number | undefined): number {
+  return [reply.ConsumedCapacity ?? []].flat().reduce((sum: number, c: any) => sum + (units(c ?? {}) ?? 0), 0);
 }
 
 /** One queue per item key: writes to the same item are measured one at a time. */
@@ -209,8 +212,7 @@ export async function startCapacityProxy(upstreamEndpoint: string): Promise<Capa
         ours += bill.table;
       }
       if (!failed) {
-        const reported = [parsed.ConsumedCapacity ?? []].flat()
-          .reduce((s: number, c: any) => s + (c?.Table?.CapacityUnits ?? c?.CapacityUnits ?? 0), 0);
+        const reported = sumConsumed(parsed, (c) => c.Table?.CapacityUnits ?? c.CapacityUnits);
         ledger.reportedTableUnits += reported;
         // dynalite sizes strings in UTF-16 units, we in UTF-8: only non-ASCII data may differ.
         if (reported !== ours) mismatches += 1;
@@ -220,65 +222,56 @@ export async function startCapacityProxy(upstreamEndpoint: string): Promise<Capa
   };
 
   const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void (async () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-        requests[op] = (requests[op] ?? 0) + 1;
-        let input: any;
-        try {
-          input = raw ? JSON.parse(raw) : undefined;
-        } catch {
-          input = undefined;
-        }
-        const measured = input && (WRITE_OPS.has(op) || READ_OPS.has(op));
-        const callerAsked = input?.ReturnConsumedCapacity;
-        let body = raw;
-        if (measured && !callerAsked) body = JSON.stringify({ ...input, ReturnConsumedCapacity: WRITE_OPS.has(op) ? 'INDEXES' : 'TOTAL' });
+    void readBody(req).then(async (raw) => {
+      const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+      requests[op] = (requests[op] ?? 0) + 1;
+      let input: any;
+      try {
+        input = raw ? JSON.parse(raw) : undefined;
+      } catch {
+        input = undefined;
+      }
+      const measured = input && (WRITE_OPS.has(op) || READ_OPS.has(op));
+      const callerAsked = input?.ReturnConsumedCapacity;
+      let body = raw;
+      if (measured && !callerAsked) body = JSON.stringify({ ...input, ReturnConsumedCapacity: WRITE_OPS.has(op) ? 'INDEXES' : 'TOTAL' });
 
-        const headers = { ...req.headers };
-        delete headers['content-length'];
-        const forward = () => send(upstream, req.url ?? '/', headers, body);
-        const result = measured && WRITE_OPS.has(op) ? await measureWrite(op, input, forward) : await forward();
+      const headers = { ...req.headers };
+      delete headers['content-length'];
+      const forward = () => send(upstream, req.url ?? '/', headers, body);
+      const result = measured && WRITE_OPS.has(op) ? await measureWrite(op, input, forward) : await forward();
 
-        let outBody = result.body;
-        if (measured && result.status === 200) {
-          const parsed = JSON.parse(result.body);
-          if (READ_OPS.has(op)) {
-            readUnits += [parsed.ConsumedCapacity ?? []].flat().reduce((s: number, c: any) => s + (c?.CapacityUnits ?? 0), 0);
-          }
-          if (!callerAsked) {
-            delete parsed.ConsumedCapacity;
-            outBody = JSON.stringify(parsed);
-          }
+      let outBody = result.body;
+      if (measured && result.status === 200) {
+        const parsed = JSON.parse(result.body);
+        if (READ_OPS.has(op)) {
+          readUnits += sumConsumed(parsed, (c) => c.CapacityUnits);
         }
-        const outHeaders = { ...result.headers };
-        delete outHeaders['content-length'];
-        delete outHeaders['transfer-encoding'];
-        if (outBody !== result.body) {
-          // Keep DynamoDB's body checksum true for the altered body.
-          const crc = (zlib as any).crc32;
-          if (typeof crc === 'function') outHeaders['x-amz-crc32'] = String(crc(outBody));
-          else delete outHeaders['x-amz-crc32'];
+        if (!callerAsked) {
+          delete parsed.ConsumedCapacity;
+          outBody = JSON.stringify(parsed);
         }
-        res.writeHead(result.status, { ...outHeaders, 'content-length': Buffer.byteLength(outBody) });
-        res.end(outBody);
-      })().catch((e) => {
-        res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `capacity proxy: ${e}` }));
-      });
+      }
+      const outHeaders = { ...result.headers };
+      delete outHeaders['content-length'];
+      delete outHeaders['transfer-encoding'];
+      if (outBody !== result.body) {
+        // Keep DynamoDB's body checksum true for the altered body.
+        const crc = (zlib as any).crc32;
+        if (typeof crc === 'function') outHeaders['x-amz-crc32'] = String(crc(outBody));
+        else delete outHeaders['x-amz-crc32'];
+      }
+      res.writeHead(result.status, { ...outHeaders, 'content-length': Buffer.byteLength(outBody) });
+      res.end(outBody);
+    }).catch((e) => {
+      res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `capacity proxy: ${e}` }));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const endpoint = await listenOnLoopback(server);
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     report: () => ({
       requests: { ...requests },
       writes: ledger.toJSON(),
@@ -293,9 +286,6 @@ export async function startCapacityProxy(upstreamEndpoint: string): Promise<Capa
       readUnits = 0;
       mismatches = 0;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () => closeServer(server),
   };
 }

@@ -5,9 +5,10 @@
  * template, so the demo and the benchmark run the handler against exactly the keys, indexes and
  * projections the constructs deploy, not a hand-copied imitation that drifts.
  */
-import { AddressInfo } from 'net';
 import { CreateTableCommand, CreateTableCommandInput, DynamoDBClient, Projection } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
+import { closeServer, listenOnLoopback } from './loopback-server';
 
 /** A CloudFormation template as parsed JSON. */
 export interface CfnTemplate {
@@ -37,10 +38,6 @@ export interface LocalDynamoDb {
 }
 
 const TABLE_TYPES = new Set(['AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table']);
-
-/** Dummy credentials: dynalite does not check signatures, but the SDK refuses to sign without any. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-export const LOCAL_REGION = 'us-east-1';
 
 /**
  * A table name dynalite accepts: [a-zA-Z0-9_.-], 3 to 255 characters. TableV2 usually leaves
@@ -106,32 +103,28 @@ export function tablesInTemplate(template: CfnTemplate): LocalTable[] {
 }
 
 /**
- * Start dynalite on 127.0.0.1 (a free port) and create every table of the given templates.
- * Table names must be unique across templates; a clash fails loudly rather than sharing a table.
+ * Start dynalite on 127.0.0.1 (a free port) and create every table the template declares. Two tables
+ * that would get the same local name fail loudly, never share one.
  */
-export async function startDynamoDbFromTemplates(templates: CfnTemplate[]): Promise<LocalDynamoDb> {
+export async function startDynamoDbFromTemplate(template: CfnTemplate): Promise<LocalDynamoDb> {
   // Zero delays: tables are ACTIVE as soon as CreateTable returns, so no waiter is needed.
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = await listenOnLoopback(server);
   const client = () => new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 
   const tables = new Map<string, string>();
   const details = new Map<string, LocalTable>();
   const ddb = client();
   try {
-    for (const t of templates.flatMap(tablesInTemplate)) {
-      if ([...tables.values()].includes(t.tableName)) throw new Error(`two templates declare table ${t.tableName}`);
+    for (const t of tablesInTemplate(template)) {
+      const clash = [...details.values()].find((d) => d.tableName === t.tableName);
+      if (clash) throw new Error(`tables ${clash.logicalId} and ${t.logicalId} would both be named ${t.tableName} locally`);
       await ddb.send(new CreateTableCommand(t.input));
       tables.set(t.logicalId, t.tableName);
       details.set(t.logicalId, t);
     }
   } catch (e) {
-    await new Promise((r) => server.close(r));
+    await closeServer(server);
     throw e;
   } finally {
     ddb.destroy();
@@ -142,15 +135,6 @@ export async function startDynamoDbFromTemplates(templates: CfnTemplate[]): Prom
     tables,
     details,
     client,
-    close: () => new Promise<void>((resolve) => {
-      // Keep-alive sockets of SDK clients would hold close() open until they time out.
-      (server as any).closeAllConnections?.();
-      server.close(() => resolve());
-    }),
+    close: () => closeServer(server),
   };
-}
-
-/** Convenience for one template. */
-export function startDynamoDbFromTemplate(template: CfnTemplate): Promise<LocalDynamoDb> {
-  return startDynamoDbFromTemplates([template]);
 }

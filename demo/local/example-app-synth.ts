@@ -1,15 +1,15 @@
 /**
  * Synthesize the example app (demo/example-app.ts) and find the master's template in it.
  *
- * Why a guarded, runtime load: the example app is written by another engineer and may not exist yet,
- * or may not compile yet; the demo and the benchmark must then say so plainly and fall back to the
- * contract's template (demo/local/contract-template.ts) instead of crashing at import time.
+ * Why no fallback: the demo and the benchmark are only worth their figures when they run the tables,
+ * indexes and environment the constructs really synthesize. When the example app cannot be synthesized,
+ * or holds no HandleConfigEvents function, they stop with a message saying why, rather than measuring a
+ * hand-copied template that may have drifted from the constructs.
  */
-import * as fs from 'fs';
 import * as path from 'path';
-import { CONTRACT_TEMPLATE } from './contract-template';
 import { CfnTemplate } from './dynamodb-from-template';
-import { findHandlerFunction } from './handler-environment';
+import { findHandlerFunction, HANDLER_ENV_VARS, HandlerFunction } from './handler-environment';
+import { buildExampleApp } from '../example-app';
 
 export interface SynthesizedStack {
   readonly name: string;
@@ -22,13 +22,12 @@ export interface SynthesizedStack {
 
 export interface MasterTemplate {
   readonly template: CfnTemplate;
-  /** Where it came from: a stack of the example app, or the contract fallback. */
+  /** Which stack of the example app it is, for the reports. */
   readonly origin: string;
-  readonly fromExampleApp: boolean;
-  /** Every stack the example app synthesized (empty on fallback). */
+  /** The HandleConfigEvents function in it. */
+  readonly handler: HandlerFunction;
+  /** Every stack the example app synthesized. */
   readonly stacks: SynthesizedStack[];
-  /** Why the example app was not used, on fallback. */
-  readonly fallbackReason?: string;
 }
 
 export function resourceCounts(template: CfnTemplate): Record<string, number> {
@@ -37,24 +36,16 @@ export function resourceCounts(template: CfnTemplate): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/**
- * Load demo/example-app.ts and synthesize it into `outdir` (passed to buildExampleApp(outdir), and as
- * CDK_OUTDIR for an App that ignores the argument). Throws with a readable message when it cannot.
- */
+/** Synthesize the example app into `outdir`; a failure names the example app and the cause. */
 export function synthExampleApp(outdir: string): SynthesizedStack[] {
-  const file = path.join(__dirname, '..', 'example-app.ts');
-  if (!fs.existsSync(file)) throw new Error(`${path.relative(process.cwd(), file)} does not exist yet (another engineer writes it)`);
-  process.env.CDK_OUTDIR = path.resolve(outdir);
-  // A runtime path on purpose: a static import would fail this module's load while the file is missing.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(file.replace(/\.ts$/, ''));
-  if (typeof mod.buildExampleApp !== 'function') throw new Error('demo/example-app.ts exports no buildExampleApp()');
-  const built = mod.buildExampleApp(path.resolve(outdir));
-  // buildExampleApp may return the App, or an already synthesized CloudAssembly.
-  const assembly = typeof built?.synth === 'function' ? built.synth() : built;
-  if (!assembly?.stacks) throw new Error('buildExampleApp() returned neither an App nor a CloudAssembly');
-  return assembly.stacks.map((s: any) => ({
-    name: s.stackName ?? s.id,
+  let stacks: { stackName: string; templateFullPath: string; template: CfnTemplate }[];
+  try {
+    stacks = buildExampleApp(path.resolve(outdir)).synth().stacks;
+  } catch (e) {
+    throw new Error(`cannot synthesize the example app (demo/example-app.ts) into ${outdir}: ${(e as Error).message}`);
+  }
+  return stacks.map((s) => ({
+    name: s.stackName,
     templateFile: s.templateFullPath,
     template: s.template,
     resourceCounts: resourceCounts(s.template),
@@ -62,21 +53,17 @@ export function synthExampleApp(outdir: string): SynthesizedStack[] {
   }));
 }
 
-/** The master's template: the example app's stack holding HandleConfigEvents, else the contract fallback. */
-export function masterTemplate(outdir = 'cdk.out'): MasterTemplate {
-  let stacks: SynthesizedStack[] = [];
-  try {
-    stacks = synthExampleApp(outdir);
-    const master = stacks.find((s) => findHandlerFunction(s.template));
-    if (master) return { template: master.template, origin: `example app, stack ${master.name}`, fromExampleApp: true, stacks };
-    return {
-      template: CONTRACT_TEMPLATE,
-      origin: 'contract fallback',
-      fromExampleApp: false,
-      stacks,
-      fallbackReason: 'no stack of the example app has a Lambda function with COMPLIANCE_TABLE_NAME and EVENTS_TABLE_NAME',
-    };
-  } catch (e) {
-    return { template: CONTRACT_TEMPLATE, origin: 'contract fallback', fromExampleApp: false, stacks, fallbackReason: (e as Error).message };
+/** The stack holding the HandleConfigEvents function; throws, naming the stacks searched, when none does. */
+export function findMasterStack(stacks: readonly SynthesizedStack[]): MasterTemplate {
+  for (const s of stacks) {
+    const handler = findHandlerFunction(s.template);
+    if (handler) return { template: s.template, origin: `example app, stack ${s.name}`, handler, stacks: [...stacks] };
   }
+  throw new Error(`no stack of the example app (${stacks.map((s) => s.name).join(', ') || 'none'}) has a Lambda function `
+    + `with ${HANDLER_ENV_VARS.slice(0, 2).join(' and ')}: the demo and the benchmark need the master's HandleConfigEvents function`);
+}
+
+/** The master's template: the example app's stack holding HandleConfigEvents. Throws when there is none. */
+export function masterTemplate(outdir = 'cdk.out'): MasterTemplate {
+  return findMasterStack(synthExampleApp(outdir));
 }

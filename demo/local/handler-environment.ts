@@ -7,7 +7,7 @@
  * variable the construct forgets shows up as a local failure, not as a hand-filled value.
  */
 import { CfnTemplate } from './dynamodb-from-template';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-runner';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './local-aws';
 import { localQueueUrl } from './recording-endpoint';
 
 /** The variables the runtime contract (docs/design/runtime-contract.md) requires of HandleConfigEvents. */
@@ -54,7 +54,7 @@ export function resolveHandlerEnvironment(template: CfnTemplate, variables: Reco
     if (local.tables.has(target) && attr === 'Arn') return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${local.tables.get(target)}`;
     if (type === 'AWS::SNS::Topic') return `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${target}`;
     if (type === 'AWS::SQS::Queue') {
-      return attr === 'Arn' ? `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${target}` : localQueueUrl(local.recordingEndpoint, target, LOCAL_ACCOUNT);
+      return attr === 'Arn' ? `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${target}` : localQueueUrl(local.recordingEndpoint, target);
     }
     throw new Error(`cannot resolve ${name}: ${JSON.stringify(v)} points at ${target} (${type ?? 'not in this template'})`);
   };

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'crypto';
 import * as path from 'path';
+import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
 
 /** The SQS record shape Lambda delivers (aws-lambda's SQSRecord, restated to keep this file standalone). */
 export interface SqsRecord {
@@ -50,8 +51,6 @@ export interface InvocationResult<R = BatchResponse> {
   readonly error?: Error;
 }
 
-export const LOCAL_ACCOUNT = '111111111111';
-export const LOCAL_REGION = 'us-east-1';
 export const BUFFER_QUEUE_ARN = `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:ConfigEventsBuffer`;
 
 /** Where the bundles live, from the repository root. */
@@ -68,8 +67,8 @@ export function loadBundledHandler(file: string, env: Record<string, string>, ex
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_LAMBDA_FUNCTION_NAME: 'HandleConfigEvents',
     AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
     ...env,
@@ -126,16 +125,6 @@ export function toSqsRecord(body: unknown, index: number, receiveCount = 1, sent
     eventSourceARN: BUFFER_QUEUE_ARN,
     awsRegion: LOCAL_REGION,
   };
-}
-
-/**
- * Wrap EventBridge events (or raw string bodies) as the SQS batch Lambda would deliver.
- *
- * @param startIndex index of the first event in the whole run (message ids derive from it)
- */
-export function toSqsEvent(events: readonly unknown[], startIndex = 0, receiveCount = 1): SqsEvent {
-  const now = Date.now();
-  return { Records: events.map((e, i) => toSqsRecord(e, startIndex + i, receiveCount, now)) };
 }
 
 let invocationCounter = 0;

@@ -14,14 +14,18 @@
  *   throws "Invalid MD5 checksum" on a mismatch, so the reply carries the real MD5. It does not
  *   check `MD5OfMessageAttributes`; we still compute it by SQS's algorithm so the reply is honest.
  *
+ * - EventBridge: JSON 1.1 protocol. `x-amz-target: AWSEvents.PutEvents`; the reply is
+ *   `{ FailedEntryCount, Entries: [{ EventId }] }`, one entry per request entry, in order.
+ *
  * Failure injection (`failNext`) answers the next N calls with a throttling error or a 500, in the
  * error shape of each protocol, so the SDK's retry classification treats them as the real thing.
  */
 import { createHash, randomUUID } from 'crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
-import { AddressInfo } from 'net';
+import { createServer, Server, ServerResponse } from 'http';
+import { LOCAL_ACCOUNT } from './local-aws';
+import { closeServer, listenOnLoopback, readBody } from './loopback-server';
 
-export type Service = 'sns' | 'sqs';
+export type Service = 'sns' | 'sqs' | 'events';
 export type FailureKind = 'throttle' | 'server-error';
 
 export interface MessageAttribute {
@@ -39,6 +43,19 @@ export interface PublishedMessage {
   readonly MessageAttributes: Record<string, MessageAttribute>;
   readonly MessageGroupId?: string;
   readonly MessageDeduplicationId?: string;
+}
+
+/** An EventBridge entry as put (one entry of PutEvents). */
+export interface PutEventsEntry {
+  readonly Source: string;
+  readonly DetailType: string;
+  /** JSON text, as on the wire. */
+  readonly Detail: string;
+  readonly EventBusName?: string;
+  readonly Resources?: string[];
+  readonly Time?: string | number;
+  /** The EventId the endpoint answered with. */
+  readonly EventId: string;
 }
 
 /** An SQS message as sent (SendMessage, or one entry of SendMessageBatch). */
@@ -68,6 +85,8 @@ export interface RecordingEndpoint {
   published(): PublishedMessage[];
   /** SQS messages accepted (batches expanded). */
   sent(): SentMessage[];
+  /** EventBridge entries accepted (PutEvents calls expanded). */
+  putEvents(): PutEventsEntry[];
   /** Answer the next `count` calls (optionally of one service only) with this failure. */
   failNext(count: number, kind?: FailureKind, service?: Service): void;
   /** Forget recorded calls (failure injections stay armed). */
@@ -81,8 +100,8 @@ export interface RecordingEndpoint {
  * `endpoint` option (middleware-sdk-sqs `useQueueUrlAsEndpoint`), so a real-looking
  * `https://sqs.us-east-1.amazonaws.com/…` URL would bypass this server and go to AWS.
  */
-export function localQueueUrl(endpoint: string, name: string, account = '111111111111'): string {
-  return `${endpoint}/${account}/${name}`;
+export function localQueueUrl(endpoint: string, name: string): string {
+  return `${endpoint}/${LOCAL_ACCOUNT}/${name}`;
 }
 
 /** MD5 hex of a string's UTF-8 bytes: what SQS returns as MD5OfMessageBody. */
@@ -167,15 +186,6 @@ function xmlEscape(s: string): string {
 
 const SNS_NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 /** Start the endpoint on 127.0.0.1, on a free port. */
 export async function startRecordingEndpoint(): Promise<RecordingEndpoint> {
   const calls: RecordedCall[] = [];
@@ -247,11 +257,31 @@ export async function startRecordingEndpoint(): Promise<RecordingEndpoint> {
     res.end(JSON.stringify(body));
   };
 
+  const handleEvents = (res: ServerResponse, action: string, params: any) => {
+    const failure = takeFailure('events');
+    const supported = action === 'PutEvents';
+    const entries = supported ? (params.Entries ?? []).map((e: any) => ({ ...e, EventId: randomUUID() })) : [];
+    calls.push({ service: 'events', action, payload: supported ? { ...params, Entries: entries } : params, outcome: failure ?? (supported ? 'ok' : 'unsupported'), at: Date.now() });
+    if (failure || !supported) {
+      // JSON 1.1 errors: the code is the __type; ThrottlingException is in the SDK's throttling list.
+      const [status, code, message] = failure === 'throttle' ? [400, 'ThrottlingException', 'Rate exceeded']
+        : failure === 'server-error' ? [500, 'InternalException', 'injected failure']
+          : [400, 'UnknownOperationException', `action ${action} is not supported by the recording endpoint`];
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify({ __type: code, message }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() });
+    res.end(JSON.stringify({ FailedEntryCount: 0, Entries: entries.map((e: PutEventsEntry) => ({ EventId: e.EventId })) }));
+  };
+
   const server: Server = createServer((req, res) => {
     readBody(req).then((body) => {
       const target = req.headers['x-amz-target'];
       if (typeof target === 'string' && target.startsWith('AmazonSQS.')) {
         handleSqs(res, target.slice('AmazonSQS.'.length), body ? JSON.parse(body) : {});
+      } else if (typeof target === 'string' && target.startsWith('AWSEvents.')) {
+        handleEvents(res, target.slice('AWSEvents.'.length), body ? JSON.parse(body) : {});
       } else {
         handleSns(res, unflatten(new URLSearchParams(body)));
       }
@@ -260,27 +290,21 @@ export async function startRecordingEndpoint(): Promise<RecordingEndpoint> {
       res.end(String(e));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const endpoint = await listenOnLoopback(server);
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     calls,
     published: () => calls.filter((c) => c.service === 'sns' && c.outcome === 'ok')
       .flatMap((c) => (c.action === 'PublishBatch' ? c.payload.Entries : [c.payload])),
     sent: () => calls.filter((c) => c.service === 'sqs' && c.outcome === 'ok')
       .flatMap((c) => (c.action === 'SendMessageBatch' ? c.payload.Entries.map((e: any) => ({ QueueUrl: c.payload.QueueUrl, ...e })) : [c.payload]))
       .map((m: any) => ({ ...m, MessageAttributes: m.MessageAttributes ?? {} })),
+    putEvents: () => calls.filter((c) => c.service === 'events' && c.outcome === 'ok').flatMap((c) => c.payload.Entries),
     failNext: (count, kind = 'throttle', service) => {
       for (let i = 0; i < count; i++) failures.push({ kind, service });
     },
     reset: () => { calls.length = 0; },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () => closeServer(server),
   };
 }

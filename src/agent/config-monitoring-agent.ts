@@ -1,10 +1,20 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as config from 'aws-cdk-lib/aws-config';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ConfigEventType, createEventForwarding, validateForwarding } from './event-forwarding';
+import { ConfigEventType, validateForwarding } from './event-forwarding';
+import { EnrichedForwarder } from './forwarding/enriched-forwarder';
+import { EventForwarding } from './forwarding/event-forwarding-mode';
+import { ConfigRecording } from './recording/config-recording';
+import { Recording } from './recording/recording';
+import { AccountComplianceRules } from './rules/account-compliance-rules';
+import { ComplianceRule } from './rules/compliance-rule';
+import { ConformancePack } from './rules/conformance-pack';
 
 /**
  * Properties of a `ConfigMonitoringAgent`.
@@ -44,6 +54,40 @@ export interface ConfigMonitoringAgentProps {
    * @default Duration.hours(24)
    */
   readonly maxEventAge?: Duration;
+
+  /**
+   * How the events reach the master: as they are, through a rule (`EventForwarding.direct()`), or filtered, sampled
+   * and enriched by a function in this account (`EventForwarding.enriched({...})`).
+   *
+   * In enriched mode, `retryAttempts` and `maxEventAge` apply to the rule's delivery to the function's buffer queue.
+   *
+   * @default EventForwarding.direct()
+   */
+  readonly forwarding?: EventForwarding;
+
+  /**
+   * Whether the agent creates the account's AWS Config recorder and delivery channel, or uses those it has.
+   *
+   * Use `Recording.adoptExisting()` where Control Tower, Landing Zone Accelerator, Security Hub or the console
+   * already set up AWS Config: an account and region holds one recorder and one delivery channel.
+   *
+   * @default Recording.create() - all supported types, continuous, a new delivery bucket, global IAM types not recorded
+   */
+  readonly recording?: Recording;
+
+  /**
+   * AWS Config rules deployed in the account and region, each with its remediation.
+   *
+   * @default - no rules
+   */
+  readonly rules?: ComplianceRule[];
+
+  /**
+   * Conformance packs deployed in the account and region.
+   *
+   * @default - no conformance packs
+   */
+  readonly conformancePacks?: ConformancePack[];
 }
 
 /**
@@ -68,6 +112,25 @@ export class ConfigMonitoringAgent extends Construct {
   /** Events EventBridge could not deliver to the central bus after its retries. */
   public readonly deadLetterQueue: sqs.IQueue;
 
+  /**
+   * The ProcessConfigEvents function that filters, enriches and forwards the events.
+   *
+   * @default - none: direct forwarding runs no code in this account
+   */
+  public readonly processor?: lambda.IFunction;
+
+  /** The bucket AWS Config delivers to, when the agent created it. */
+  public readonly deliveryBucket?: s3.IBucket;
+
+  /** The alarm on the number of configuration items recorded, when the agent created the recorder. */
+  public readonly recordingCostAlarm?: cloudwatch.IAlarm;
+
+  /** The Config rules the agent deployed (conformance-pack rules excluded). */
+  public readonly configRules: config.IRule[];
+
+  private readonly complianceRules?: AccountComplianceRules;
+  private readonly enrichedForwarder?: EnrichedForwarder;
+
   constructor(scope: Construct, id: string, props: ConfigMonitoringAgentProps) {
     super(scope, id);
 
@@ -79,10 +142,38 @@ export class ConfigMonitoringAgent extends Construct {
     };
     validateForwarding(this, options);
 
-    const forwarding = createEventForwarding(this, options);
+    const forwarding = (props.forwarding ?? EventForwarding.direct())._bind(this, options);
     this.forwardRule = forwarding.rule;
     this.forwardRole = forwarding.role;
     this.deadLetterQueue = forwarding.deadLetterQueue;
+    this.processor = forwarding.processor;
+    this.enrichedForwarder = forwarding.enrichedForwarder;
+
+    const recording = new ConfigRecording(this, 'Recording', { recording: props.recording ?? Recording.create() });
+    this.deliveryBucket = recording.deliveryBucket;
+    this.recordingCostAlarm = recording.costAlarm;
+
+    if ((props.rules ?? []).length > 0 || (props.conformancePacks ?? []).length > 0) {
+      this.complianceRules = new AccountComplianceRules(this, 'ComplianceRules', {
+        rules: props.rules,
+        conformancePacks: props.conformancePacks,
+        // Rules and packs need a recorder and its channel: depend on the whole recording (empty when adopted).
+        recorder: recording,
+      });
+    }
+    this.configRules = this.complianceRules?.configRules ?? [];
+  }
+
+  /**
+   * The role SSM Automation assumes to remediate a rule's resources: grant it what a custom document needs.
+   *
+   * @param ruleName the name of a rule in `rules` that has a remediation
+   */
+  public remediationRole(ruleName: string): iam.IRole {
+    if (!this.complianceRules) {
+      throw new Error(`remediationRole('${ruleName}'): the agent has no rules: add the rule with its remediation to rules`);
+    }
+    return this.complianceRules.remediationRole(ruleName);
   }
 
   /**
@@ -91,6 +182,7 @@ export class ConfigMonitoringAgent extends Construct {
    * @default - sum over 5 minutes
    */
   public metricForwardFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (this.enrichedForwarder) return this.enrichedForwarder.metricForwardFailures(props);
     return new cloudwatch.Metric({
       namespace: 'AWS/Events',
       metricName: 'FailedInvocations',

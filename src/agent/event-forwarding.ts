@@ -51,7 +51,7 @@ export interface EventForwardingOptions {
 }
 
 /** The parts of the forwarding the agent exposes. */
-export interface EventForwarding {
+export interface DirectForwarding {
   readonly rule: events.Rule;
   readonly role: iam.Role;
   readonly deadLetterQueue: sqs.Queue;
@@ -92,7 +92,7 @@ export function validateForwarding(scope: Construct, options: EventForwardingOpt
  *
  * @internal
  */
-export function createEventForwarding(scope: Construct, options: EventForwardingOptions): EventForwarding {
+export function createEventForwarding(scope: Construct, options: EventForwardingOptions): DirectForwarding {
   const stack = Stack.of(scope);
 
   const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {

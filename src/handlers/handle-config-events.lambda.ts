@@ -4,6 +4,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDocumentClient } from '../runtime/aws-clients';
 import { positiveIntegerEnv, requireEnv } from '../runtime/environment';
 import { Logger } from '../runtime/observability/logger';
+import { AccountActivityRecorder } from '../runtime/pipeline/account-activity';
 import { DeadLetterQueue } from '../runtime/pipeline/dead-letter';
 import { processBatch } from '../runtime/pipeline/process-batch';
 import { TransitionNotifier } from '../runtime/pipeline/transition-notifier';
@@ -19,11 +20,13 @@ const context = {
   historyRetentionDays: positiveIntegerEnv('HISTORY_RETENTION_DAYS'),
   now: () => new Date(),
 };
+// Module scope: its memory of what it wrote keeps the cost at one write per account-region per 15 minutes per container.
+const activity = new AccountActivityRecorder(documentClient, requireEnv('COMPLIANCE_TABLE_NAME'), { logger });
 const deadLetters = new DeadLetterQueue(new SQSClient({}), requireEnv('DEAD_LETTER_QUEUE_URL'));
 
 /** SQS buffer → compliance state, history and notifications. Thin: the write rules live in runtime/pipeline. */
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const { batchItemFailures, metrics } = await processBatch(event.Records, { context, deadLetters, logger });
+  const { batchItemFailures, metrics } = await processBatch(event.Records, { context, deadLetters, logger, activity });
   metrics.flush(process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'HandleConfigEvents');
   logger.info('batch processed', {
     records: event.Records.length,

@@ -19,6 +19,16 @@ export const COMPLIANCE_INDEX_ATTRIBUTES = [
   'last_evaluated',
 ];
 
+/** The indexes that list one account's or one rule's items (the compliance API's filters without a status). */
+export const ACCOUNT_INDEX_NAME = 'ConfigComplianceByAccount-Index';
+export const RULE_INDEX_NAME = 'ConfigComplianceByRule-Index';
+
+/**
+ * What the account and rule indexes project: the identity, which never changes, and the status, never
+ * `last_evaluated`. A refresh (a newer evaluation, same status) then costs these indexes no write.
+ */
+export const SCOPE_INDEX_ATTRIBUTES = ['account', 'region', 'resource_type', 'resource_id', 'config_rule_name', 'compliance_status'];
+
 /** The events table's TTL attribute (epoch seconds). */
 export const EVENTS_TTL_ATTRIBUTE = 'expires_at';
 
@@ -65,6 +75,19 @@ export function createComplianceStore(scope: Construct, options: ComplianceStore
       sortKey: { name: 'status_sort', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: COMPLIANCE_INDEX_ATTRIBUTES,
+    }, {
+      indexName: ACCOUNT_INDEX_NAME,
+      // Sharded like the status index, so a first recording of one large account spreads over 16 partitions.
+      partitionKey: { name: 'account_shard', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'account_sort', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: SCOPE_INDEX_ATTRIBUTES,
+    }, {
+      indexName: RULE_INDEX_NAME,
+      partitionKey: { name: 'rule_shard', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'rule_sort', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: SCOPE_INDEX_ATTRIBUTES,
     }],
   });
 

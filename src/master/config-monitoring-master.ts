@@ -5,17 +5,30 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ComplianceAggregator } from './aggregation/compliance-aggregator';
+import { ComplianceReconciliation } from './aggregation/compliance-reconciliation';
+import { ComplianceApi } from './api/compliance-api';
+import { ComplianceApiOptions } from './api/compliance-api-options';
 import { createComplianceStore } from './compliance-store';
+import { AccountActivityCheck } from './dashboard/account-activity-check';
+import { ComplianceDashboard, type ComplianceDashboardOptions } from './dashboard/compliance-dashboard';
 import { createEventPipeline } from './event-pipeline';
 import { DEFAULT_EVENT_BUS_NAME, grantAgentsPutEvents, monitoringEventBusArn, validatePrincipals } from './monitoring-event-bus';
+import { OrganizationCompliance } from './organization/organization-compliance';
+import type { OrganizationConformancePack } from './organization/organization-conformance-pack';
+import type { OrganizationRule } from './organization/organization-rule';
+import { DailyReport } from './reporting/daily-report';
+import { DailyReportOptions } from './reporting/daily-report-options';
 import {
   validateDurationInRange,
   validateIntegerInRange,
   validateWholeUnits,
 } from './validation';
+import { CheckAccountActivityFunction } from '../handlers/check-account-activity-function';
 
 /** The CloudWatch namespace of the handler's embedded metrics. */
 const METRICS_NAMESPACE = 'ConfigMonitoring';
@@ -127,6 +140,84 @@ export interface ConfigMonitoringMasterProps {
    * @default 5
    */
   readonly maxConcurrency?: number;
+
+  /**
+   * The AWS Config aggregator the compliance state is reconciled against, on a schedule.
+   *
+   * Config's events are best effort and fire only on change; a pass over the aggregator heals what they missed
+   * (newest wins: a newer event-driven state is never overwritten) and retires items the aggregator no longer
+   * reports. The first complete pass records its transitions without notifying them.
+   *
+   * @default - no reconciliation: the state relies on events alone
+   * @see https://docs.aws.amazon.com/config/latest/developerguide/aggregate-data.html
+   */
+  readonly aggregator?: ComplianceAggregator;
+
+  /**
+   * The least time between the starts of two reconciliation passes, in whole minutes, at least 15 minutes.
+   *
+   * The function wakes every 15 minutes to continue a pass that needs more than one invocation.
+   *
+   * @default Duration.hours(6)
+   */
+  readonly reconciliationInterval?: Duration;
+
+  /**
+   * The reconciliation function's timeout, from 1 to 15 minutes; a longer pass continues at the next wake.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly reconciliationTimeout?: Duration;
+
+  /**
+   * A daily compliance report: by account, region, rule and resource type, changes since the previous report and a
+   * 30-day trend, written to S3 as JSON, CSV and a self-contained HTML page, with a summary on SNS.
+   *
+   * @default - no daily report
+   */
+  readonly dailyReport?: DailyReportOptions;
+
+  /**
+   * A read-only REST API over the compliance state, a summary and each resource's history, with IAM authorization.
+   *
+   * Grant callers with `grantInvokeApi()`.
+   *
+   * @default - no API
+   */
+  readonly complianceApi?: ComplianceApiOptions;
+
+  /**
+   * The CloudWatch dashboard and alarms: their name, the topic the alarms notify, the drift threshold and the
+   * silent-account period.
+   *
+   * The dashboard and its alarms (dead-letter messages, handler errors, silent accounts, and reconciliation drift
+   * when reconciliation runs) are always created; these options only shape them.
+   *
+   * @default - a dashboard with a generated name; alarms without actions; drift alarm above 10 items per run;
+   * accounts silent after 24 hours
+   */
+  readonly dashboard?: ComplianceDashboardOptions;
+
+  /**
+   * AWS Config rules to deploy to every account of the organization (`AWS::Config::OrganizationConfigRule`).
+   *
+   * Only from the organization's management account or a delegated administrator for
+   * `config-multiaccountsetup.amazonaws.com`: the deployment fails elsewhere.
+   *
+   * @default - none
+   * @see https://docs.aws.amazon.com/config/latest/developerguide/config-rule-multi-account-deployment.html
+   */
+  readonly organizationRules?: OrganizationRule[];
+
+  /**
+   * Conformance packs to deploy to every account of the organization (`AWS::Config::OrganizationConformancePack`).
+   *
+   * Only from the organization's management account or a delegated administrator, as `organizationRules`.
+   *
+   * @default - none
+   * @see https://docs.aws.amazon.com/config/latest/developerguide/conformance-pack-organization-apis.html
+   */
+  readonly organizationConformancePacks?: OrganizationConformancePack[];
 }
 
 /**
@@ -187,6 +278,23 @@ export class ConfigMonitoringMaster extends Construct {
    */
   public readonly deadLetterQueue: sqs.IQueue;
 
+  /** The CloudWatch dashboard. */
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  /** The function that reconciles the state against the aggregator, when `aggregator` is set. */
+  public readonly reconciliationHandler?: lambda.IFunction;
+
+  /** Where the daily reports are written, when `dailyReport` is set. */
+  public readonly dailyReportBucket?: s3.IBucket;
+
+  /** The function that writes the daily report, when `dailyReport` is set. */
+  public readonly dailyReportHandler?: lambda.IFunction;
+
+  /** The compliance API's base URL, when `complianceApi` is set. */
+  public readonly complianceApiUrl?: string;
+
+  private readonly complianceApiConstruct?: ComplianceApi;
+
   constructor(scope: Construct, id: string, props: ConfigMonitoringMasterProps = {}) {
     super(scope, id);
 
@@ -229,6 +337,9 @@ export class ConfigMonitoringMaster extends Construct {
       enforceSSL: true,
     });
 
+    const historyRetentionDays = historyRetention.isUnresolved()
+      ? Token.asString(historyRetention.toDays())
+      : String(historyRetention.toDays());
     const pipeline = createEventPipeline(this, {
       eventBus: this.eventBus,
       complianceTable: this.complianceTable,
@@ -236,9 +347,7 @@ export class ConfigMonitoringMaster extends Construct {
       notificationTopic: this.notificationTopic,
       encryptionKey: props.encryptionKey,
       removalPolicy,
-      historyRetentionDays: historyRetention.isUnresolved()
-        ? Token.asString(historyRetention.toDays())
-        : String(historyRetention.toDays()),
+      historyRetentionDays,
       batchSize,
       maxBatchingWindow,
       maxConcurrency,
@@ -246,6 +355,74 @@ export class ConfigMonitoringMaster extends Construct {
     this.bufferQueue = pipeline.bufferQueue;
     this.deadLetterQueue = pipeline.deadLetterQueue;
     this.eventHandler = pipeline.handler;
+
+    if (props.aggregator) {
+      this.reconciliationHandler = new ComplianceReconciliation(this, 'Reconciliation', {
+        aggregator: props.aggregator,
+        complianceTable: this.complianceTable,
+        eventsTable: this.eventsTable,
+        notificationTopic: this.notificationTopic,
+        encryptionKey: props.encryptionKey,
+        removalPolicy,
+        historyRetentionDays,
+        interval: props.reconciliationInterval,
+        timeout: props.reconciliationTimeout,
+      }).handler;
+    } else if (props.reconciliationInterval !== undefined || props.reconciliationTimeout !== undefined) {
+      throw new Error('reconciliationInterval and reconciliationTimeout need an aggregator to reconcile against, got none: '
+        + 'set aggregator (for example ComplianceAggregator.organization()), or leave them out');
+    }
+
+    const dashboardOptions = props.dashboard ?? {};
+    const activityCheck = new AccountActivityCheck(this, 'AccountActivityCheck', {
+      complianceTable: this.complianceTable,
+      createFunction: (fnScope, fnId, fnProps) => new CheckAccountActivityFunction(fnScope, fnId, fnProps),
+      silentAccountPeriod: dashboardOptions.silentAccountPeriod,
+      silentAccountExclusions: dashboardOptions.silentAccountExclusions,
+      encryptionKey: props.encryptionKey,
+      removalPolicy,
+    });
+    this.dashboard = new ComplianceDashboard(this, 'Dashboard', {
+      ...dashboardOptions,
+      eventHandler: pipeline.handler,
+      eventHandlerLogGroup: pipeline.logGroup,
+      bufferQueue: pipeline.bufferQueue,
+      deadLetterQueue: pipeline.deadLetterQueue,
+      accountActivityFunction: activityCheck.function,
+      reconcileFunction: this.reconciliationHandler,
+    }).dashboard;
+
+    if (props.organizationRules?.length || props.organizationConformancePacks?.length) {
+      new OrganizationCompliance(this, 'OrganizationCompliance', {
+        organizationId: props.organizationId,
+        rules: props.organizationRules,
+        conformancePacks: props.organizationConformancePacks,
+      });
+    }
+
+    if (props.complianceApi) {
+      this.complianceApiConstruct = new ComplianceApi(this, 'ComplianceApi', {
+        ...props.complianceApi,
+        complianceTable: this.complianceTable,
+        eventsTable: this.eventsTable,
+        encryptionKey: props.encryptionKey,
+        removalPolicy,
+      });
+      this.complianceApiUrl = this.complianceApiConstruct.url;
+    }
+
+    if (props.dailyReport) {
+      const report = new DailyReport(this, 'DailyReport', {
+        ...props.dailyReport,
+        complianceTable: this.complianceTable,
+        eventsTable: this.eventsTable,
+        notificationTopic: this.notificationTopic,
+        encryptionKey: props.encryptionKey,
+        removalPolicy,
+      });
+      this.dailyReportBucket = report.bucket;
+      this.dailyReportHandler = report.handler;
+    }
   }
 
   /**
@@ -255,6 +432,18 @@ export class ConfigMonitoringMaster extends Construct {
    */
   public grantReadCompliance(grantee: iam.IGrantable): iam.Grant {
     return this.complianceTable.grantReadData(grantee).combine(this.eventsTable.grantReadData(grantee));
+  }
+
+  /**
+   * Grants `execute-api:Invoke` on the compliance API's methods.
+   *
+   * Callers sign their requests with SigV4 (IAM authorization).
+   */
+  public grantInvokeApi(grantee: iam.IGrantable): iam.Grant {
+    if (!this.complianceApiConstruct) {
+      throw new Error('grantInvokeApi needs the compliance API, got complianceApi undefined: set complianceApi: {} to create it');
+    }
+    return this.complianceApiConstruct.grantInvoke(grantee);
   }
 
   /**

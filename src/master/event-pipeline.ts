@@ -51,6 +51,7 @@ export interface EventPipeline {
   readonly bufferQueue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly handler: lambda.Function;
+  readonly logGroup: logs.ILogGroup;
 }
 
 /**
@@ -164,7 +165,7 @@ export function createEventPipeline(scope: Construct, options: EventPipelineOpti
 
   grantHandler(handler, deadLetterQueue, options);
 
-  return { rule, bufferQueue, deadLetterQueue, handler };
+  return { rule, bufferQueue, deadLetterQueue, handler, logGroup };
 }
 
 /** Exactly what the handler calls, on exactly the resources it calls it on. */

@@ -1,7 +1,7 @@
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
-import { ConfigEventType, ConfigMonitoringAgent, ConfigMonitoringAgentProps, ConfigMonitoringMaster } from '../../src';
+import { ConfigEventType, ConfigMonitoringAgent, ConfigMonitoringAgentProps, ConfigMonitoringMaster, Recording } from '../../src';
 
 const ENV = { account: '222222222222', region: 'us-east-1' };
 const CENTRAL_BUS_ARN = 'arn:aws:events:eu-west-1:111111111111:event-bus/config-monitoring';
@@ -21,9 +21,27 @@ function logicalId(template: Template, type: string, part: string): string {
   return ids[0];
 }
 
-describe('ConfigMonitoringAgent, defaults', () => {
-  // Prepare: one synth for every default assertion.
-  const { stack, agent, template } = synth();
+describe('ConfigMonitoringAgent, recording by default', () => {
+  test('creates the recorder, the delivery channel and its bucket unless told to adopt existing ones', () => {
+    const { agent, template } = synth();
+
+    template.resourceCountIs('AWS::Config::ConfigurationRecorder', 1);
+    template.resourceCountIs('AWS::Config::DeliveryChannel', 1);
+    expect(agent.deliveryBucket).toBeDefined();
+    expect(agent.recordingCostAlarm).toBeDefined();
+    expect(agent.configRules).toEqual([]);
+  });
+
+  test('fails when a remediation role is asked of an agent without rules', () => {
+    const { agent } = synth();
+
+    expect(() => agent.remediationRole('restricted-ssh')).toThrow(/remediationRole\('restricted-ssh'\): the agent has no rules/);
+  });
+});
+
+describe('ConfigMonitoringAgent, forwarding defaults (recording adopted)', () => {
+  // Prepare: one synth for every default assertion; adopting the recorder leaves only the forwarding resources.
+  const { stack, agent, template } = synth({ recording: Recording.adoptExisting() });
   const rule = logicalId(template, 'AWS::Events::Rule', 'AgentForwardRule');
   const role = logicalId(template, 'AWS::IAM::Role', 'AgentForwardRole');
   const dlq = logicalId(template, 'AWS::SQS::Queue', 'AgentDeadLetterQueue');
@@ -45,7 +63,7 @@ describe('ConfigMonitoringAgent, defaults', () => {
     });
   });
 
-  test('the target: the central bus, through the role, with the retry policy and the dead-letter queue', () => {
+  test('pitfall 11: the target is the central bus, through a role in this account, with a retry policy and a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       Targets: [Match.exact({
         Id: 'Target0',

@@ -55,7 +55,8 @@ describe('HandleConfigEvents handler', () => {
     const written = stdout.mock.calls.map(([line]) => String(line));
     stdout.mockRestore();
     expect(response).toEqual({ batchItemFailures: [] });
-    const items = (await db.documentClient.send(new ScanCommand({ TableName: tables.complianceTable }))).Items!;
+    const items = (await db.documentClient.send(new ScanCommand({ TableName: tables.complianceTable }))).Items!
+      .filter((item) => item.item_type !== 'ACCOUNT_ACTIVITY');
     expect(items[0]).toMatchObject({ resource_id: 'logs', compliance_status: 'NON_COMPLIANT' });
     const [history] = (await db.documentClient.send(new ScanCommand({ TableName: tables.eventsTable }))).Items!;
     expect(history.expires_at).toBe(Date.parse('2026-11-20T10:00:00.000Z') / 1000 + 7 * 86400);

@@ -40,26 +40,24 @@ describe('compliance store, defaults', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 0);
   });
 
-  test('ComplianceTable: pk/sk, the sharded status index with the contract projection', () => {
+  test('ComplianceTable: pk/sk, the sharded status, account and rule indexes with the contract projections', () => {
     const table = tableLike(template, 'MonitoringComplianceTable');
     expect(table.Properties.KeySchema).toEqual(KEYS);
-    expect(table.Properties.AttributeDefinitions).toEqual([
-      { AttributeName: 'pk', AttributeType: 'S' },
-      { AttributeName: 'sk', AttributeType: 'S' },
-      { AttributeName: 'status_shard', AttributeType: 'S' },
-      { AttributeName: 'status_sort', AttributeType: 'S' },
+    expect(table.Properties.AttributeDefinitions).toEqual(['pk', 'sk', 'status_shard', 'status_sort', 'account_shard', 'account_sort', 'rule_shard', 'rule_sort']
+      .map((AttributeName) => ({ AttributeName, AttributeType: 'S' })));
+    const scope = ['account', 'region', 'resource_type', 'resource_id', 'config_rule_name', 'compliance_status'];
+    const index = (IndexName: string, hash: string, range: string, NonKeyAttributes: string[]) => ({
+      IndexName,
+      KeySchema: [{ AttributeName: hash, KeyType: 'HASH' }, { AttributeName: range, KeyType: 'RANGE' }],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes },
+    });
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual([
+      index('ConfigCompliance-Index', 'status_shard', 'status_sort',
+        ['account', 'region', 'resource_id', 'resource_type', 'config_rule_name', 'compliance_status', 'last_evaluated']),
+      // Never last_evaluated: a refresh of the same status must cost these indexes no write.
+      index('ConfigComplianceByAccount-Index', 'account_shard', 'account_sort', scope),
+      index('ConfigComplianceByRule-Index', 'rule_shard', 'rule_sort', scope),
     ]);
-    expect(table.Properties.GlobalSecondaryIndexes).toEqual([{
-      IndexName: 'ConfigCompliance-Index',
-      KeySchema: [
-        { AttributeName: 'status_shard', KeyType: 'HASH' },
-        { AttributeName: 'status_sort', KeyType: 'RANGE' },
-      ],
-      Projection: {
-        ProjectionType: 'INCLUDE',
-        NonKeyAttributes: ['account', 'region', 'resource_id', 'resource_type', 'config_rule_name', 'compliance_status', 'last_evaluated'],
-      },
-    }]);
     expect(table.Properties.TimeToLiveSpecification).toBeUndefined();
   });
 

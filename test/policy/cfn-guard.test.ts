@@ -1,87 +1,81 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import { buildExampleApp } from '../../demo/example-app';
-import { ConfigMonitoringMaster } from '../../src';
+import { ConfigMonitoringAgent, ConfigMonitoringMaster } from '../../src';
+import { GUARD_BINARY, GUARD_RULES, GuardException, guardApp, unexcused } from '../support/policy-checks';
 
-// The Control Tower proactive controls shipped with @cdklabs/cdk-validator-cfnguard, run with its own cfn-guard binary.
-const GUARD_PACKAGE = path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json'));
-const GUARD_BINARY = path.join(GUARD_PACKAGE, 'bin', 'ubuntu', os.arch() === 'arm64' ? 'aarch64' : 'x86_64', 'cfn-guard');
-const RULES = path.join(GUARD_PACKAGE, 'rules', 'control-tower', 'cfn-guard');
-
-/** A control that does not hold, with the reason it does not need to, and the resources it may name. */
-interface Exception {
-  readonly control: string;
-  readonly resources: RegExp;
-  readonly reason: string;
-}
+const FUNCTIONS_OUTSIDE_A_VPC = new RegExp('(HandleConfigEvents|Reconciliation|DailyReportFunction|ComplianceApiHandler'
+  + '|AccountActivityCheckFunction|EnrichedForwarderFunction)[0-9A-F]{8}$|^AWS679f53fac002430cb0da5b7982bd2287');
 
 /** Policy choices of the constructs, also justified in the README (Policy checks). */
-const EXCEPTIONS: Exception[] = [
+const EXCEPTIONS: GuardException[] = [
   {
     control: 'CT.LAMBDA.PR.3',
-    resources: /HandleConfigEvents[0-9A-F]{8}$/,
-    reason: 'The handler only calls regional AWS APIs (DynamoDB, SQS, SNS) that IAM scopes to its own resources; '
-      + 'a VPC would add NAT or five interface endpoints (cost, failure modes) and protect nothing.',
+    resources: FUNCTIONS_OUTSIDE_A_VPC,
+    reason: 'The functions only call regional AWS APIs (DynamoDB, SQS, SNS, S3, EventBridge, Config, IAM for the one-shot '
+      + 'service-linked-role custom resource) that IAM scopes to their own resources; a VPC would add NAT or interface '
+      + 'endpoints (cost, failure modes) and protect nothing.',
+  },
+  {
+    control: 'CT.S3.PR.9',
+    resources: /(DeliveryBucket|AccessLogsBucket|DailyReportBucket)[0-9A-F]{8}$/,
+    reason: 'Object Lock: AWS Config does not deliver to a bucket with Object Lock, daily reports overwrite latest/ and expire '
+      + 'through lifecycle rules, and access-log buckets expire their logs; versioning keeps every overwritten object.',
+  },
+  {
+    control: 'CT.S3.PR.2',
+    resources: /AccessLogsBucket[0-9A-F]{8}$/,
+    reason: 'The access-log bucket is the server access logging target itself: logging it would log into itself.',
+  },
+  {
+    control: 'CT.S3.PR.10',
+    resources: /AccessLogsBucket[0-9A-F]{8}$/,
+    reason: 'S3 server access logs can only be delivered to a bucket encrypted with SSE-S3, not with a KMS key.',
+  },
+  {
+    control: 'CT.CLOUDWATCH.PR.3',
+    resources: /ServiceLinkedRoleLogGroup[0-9A-F]{8}$/,
+    reason: 'The log group of the one-shot custom resource that creates the Config service-linked role at deploy time holds '
+      + 'only CloudFormation request logs; CloudWatch Logs encrypts it at rest.',
   },
 ];
 
-/** Only without a customer-managed key: CloudWatch Logs then encrypts the log group with its own keys. */
-const DEFAULT_KEY_EXCEPTIONS: Exception[] = [
+/** Only without a customer-managed key or an alarm topic, which the user chooses. */
+const DEFAULT_PROPS_EXCEPTIONS: GuardException[] = [
   {
     control: 'CT.CLOUDWATCH.PR.3',
-    resources: /HandleConfigEventsLogGroup[0-9A-F]{8}$/,
+    resources: /LogGroup[0-9A-F]{8}$/,
     reason: 'CloudWatch Logs always encrypts log data at rest; a customer-managed key is used when encryptionKey is given. '
       + 'Creating a key by default would cost every user a key and a key policy to maintain.',
   },
+  {
+    control: 'CT.CLOUDWATCH.PR.1',
+    resources: /Alarm[0-9A-F]{8}$/,
+    reason: 'Alarm actions go to a topic the user chooses (dashboard.alarmTopic, recording alarmTopic); without one the alarms '
+      + 'still show their state on the dashboard.',
+  },
+  {
+    control: 'CT.S3.PR.10',
+    resources: /DeliveryBucket[0-9A-F]{8}$/,
+    reason: 'Without a customer-managed key the delivery bucket uses SSE-S3, which AWS Config supports everywhere; pass '
+      + 'DeliveryDestination.newBucket({ encryptionKey }) for SSE-KMS.',
+  },
 ];
-
-interface Finding {
-  readonly template: string;
-  readonly control: string;
-  readonly resource: string;
-}
-
-/** Runs every control over one template and lists each failing (control, resource). */
-function guard(templatePath: string): Finding[] {
-  const result = spawnSync(GUARD_BINARY, ['validate', '-d', templatePath, '-r', RULES, '-z', '-o', 'json', '--show-summary', 'none'],
-    { encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
-  // 0: all pass, 19: some fail; anything else is a broken run.
-  expect([0, 19]).toContain(result.status);
-  const reports = JSON.parse(result.stdout) as { not_compliant?: unknown[] }[];
-  return reports.flatMap((report) => (report.not_compliant ?? []).flatMap((failure) => {
-    const text = JSON.stringify(failure);
-    const controls = [...new Set([...text.matchAll(/\[(CT\.[A-Z0-9.]+)\]/g)].map((m) => m[1]))];
-    const resources = [...new Set([...text.matchAll(/\/Resources\/([A-Za-z0-9]+)/g)].map((m) => m[1]))];
-    expect(controls).toHaveLength(1);
-    return resources.map((resource) => ({ template: path.basename(templatePath), control: controls[0], resource }));
-  }));
-}
-
-function guardApp(app: App): Finding[] {
-  const assembly = app.synth();
-  return assembly.stacks.flatMap((stack) => guard(stack.templateFullPath));
-}
-
-function unexcused(findings: Finding[], exceptions: Exception[]): string[] {
-  return findings
-    .filter((f) => !exceptions.some((e) => e.control === f.control && e.resources.test(f.resource)))
-    .map((f) => `${f.control} ${f.template} ${f.resource}`);
-}
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-'));
 afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
 test('the cfn-guard binary and the Control Tower rules are where the test expects them', () => {
   expect(fs.existsSync(GUARD_BINARY)).toBe(true);
-  expect(fs.readdirSync(RULES).length).toBeGreaterThan(30);
+  expect(fs.readdirSync(GUARD_RULES).length).toBeGreaterThan(30);
 });
 
 describe('Control Tower proactive controls over the example app', () => {
   // Prepare: one synth of the whole example organization, guard over every template.
-  const findings = guardApp(buildExampleApp(path.join(outdir, 'example')));
+  const findings = guardApp(buildExampleApp(path.join(outdir, 'example')), { oneControlEach: true });
 
   test('every template is checked', () => {
     expect(fs.readdirSync(path.join(outdir, 'example')).filter((f) => f.endsWith('.template.json'))).toHaveLength(5);
@@ -91,8 +85,8 @@ describe('Control Tower proactive controls over the example app', () => {
     expect(unexcused(findings, EXCEPTIONS)).toEqual([]);
   });
 
-  test('the agent stacks pass every control', () => {
-    expect(findings.filter((f) => f.template.startsWith('ConfigMonitoringAgent'))).toEqual([]);
+  test('the agent stacks that adopt an existing recorder pass every control', () => {
+    expect(findings.filter((f) => f.template.startsWith('ConfigMonitoringAgent-333333333333'))).toEqual([]);
   });
 
   test('every exception is still needed, and carries its reason', () => {
@@ -103,20 +97,23 @@ describe('Control Tower proactive controls over the example app', () => {
   });
 });
 
-describe('Control Tower proactive controls over a master with default props', () => {
+describe('Control Tower proactive controls over a master and an agent with default props', () => {
   const app = new App({ outdir: path.join(outdir, 'defaults') });
-  new ConfigMonitoringMaster(new Stack(app, 'Defaults', { env: { account: '111111111111', region: 'eu-west-1' } }), 'Monitoring', {
-    organizationId: 'o-a1b2c3d4e5',
+  const env = { account: '111111111111', region: 'eu-west-1' };
+  new ConfigMonitoringMaster(new Stack(app, 'Defaults', { env }), 'Monitoring', { organizationId: 'o-a1b2c3d4e5' });
+  const agentStack = new Stack(app, 'DefaultAgent', { env: { ...env, account: '222222222222' } });
+  new ConfigMonitoringAgent(agentStack, 'Agent', {
+    centralEventBus: events.EventBus.fromEventBusArn(agentStack, 'CentralBus', ConfigMonitoringMaster.eventBusArn('111111111111', 'eu-west-1')),
   });
-  const findings = guardApp(app);
+  const findings = guardApp(app, { oneControlEach: true });
 
   test('no failures beyond the documented exceptions', () => {
-    expect(unexcused(findings, [...EXCEPTIONS, ...DEFAULT_KEY_EXCEPTIONS])).toEqual([]);
+    expect(unexcused(findings, [...EXCEPTIONS, ...DEFAULT_PROPS_EXCEPTIONS])).toEqual([]);
   });
 
-  test('every default-key exception is still needed', () => {
-    for (const exception of DEFAULT_KEY_EXCEPTIONS) {
-      expect(findings.some((f) => f.control === exception.control)).toBe(true);
+  test('every default-props exception is still needed', () => {
+    for (const exception of DEFAULT_PROPS_EXCEPTIONS) {
+      expect(findings.some((f) => f.control === exception.control && exception.resources.test(f.resource))).toBe(true);
     }
   });
 });

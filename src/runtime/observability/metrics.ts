@@ -11,35 +11,52 @@ export type MetricName =
   | 'EventsDeadLettered'
   | 'StaleOrDuplicateEvents'
   | 'ComplianceTransitions'
+  | 'NonCompliantTransitions'
   | 'NotificationsSent';
 
-export class MetricsBatch {
-  private readonly counts = new Map<MetricName, number>();
+/** The CloudWatch unit of one metric: every function's metrics are counts unless it says otherwise. */
+export type MetricUnit = 'Count' | 'Percent';
 
-  add(name: MetricName, value = 1): void {
+/**
+ * The one EMF writer of every function (namespace `ConfigMonitoring`, dimension `FunctionName`): one document whose
+ * metrics are the keys of `values`, in their order, followed by the values themselves.
+ */
+export function emfDocument<Name extends string>(
+  functionName: string,
+  values: Readonly<Record<Name, number>>,
+  now = Date.now(),
+  unitOf: (name: Name) => MetricUnit = () => 'Count',
+): Record<string, unknown> {
+  return {
+    _aws: {
+      Timestamp: now,
+      CloudWatchMetrics: [{
+        Namespace: METRICS_NAMESPACE,
+        Dimensions: [['FunctionName']],
+        Metrics: (Object.keys(values) as Name[]).map((Name) => ({ Name, Unit: unitOf(Name) })),
+      }],
+    },
+    FunctionName: functionName,
+    ...values,
+  };
+}
+
+/** Counts added up over one batch, written as one EMF line; `Name` is the function's own set of metric names. */
+export class MetricsBatch<Name extends string = MetricName> {
+  private readonly counts = new Map<Name, number>();
+
+  add(name: Name, value = 1): void {
     this.counts.set(name, (this.counts.get(name) ?? 0) + value);
   }
 
-  get(name: MetricName): number {
+  get(name: Name): number {
     return this.counts.get(name) ?? 0;
   }
 
   /** The EMF document, or undefined when nothing was counted. */
   toEmf(functionName: string, now = Date.now()): Record<string, unknown> | undefined {
     if (this.counts.size === 0) return undefined;
-    const names = [...this.counts.keys()];
-    return {
-      _aws: {
-        Timestamp: now,
-        CloudWatchMetrics: [{
-          Namespace: METRICS_NAMESPACE,
-          Dimensions: [['FunctionName']],
-          Metrics: names.map((Name) => ({ Name, Unit: 'Count' })),
-        }],
-      },
-      FunctionName: functionName,
-      ...Object.fromEntries(this.counts),
-    };
+    return emfDocument(functionName, Object.fromEntries(this.counts) as Record<Name, number>, now);
   }
 
   flush(functionName: string, sink: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): void {

@@ -1,4 +1,5 @@
 import type { SQSBatchItemFailure, SQSRecord } from 'aws-lambda';
+import { sightingOf, type AccountActivityRecorder, type AccountSighting } from './account-activity';
 import { applyComplianceResult } from './apply-compliance-result';
 import { applyConfigItem } from './apply-config-item';
 import type { DeadLetterQueue } from './dead-letter';
@@ -16,6 +17,8 @@ export interface BatchDependencies {
   readonly logger: Logger;
   /** Resources processed at once; each resource's events run in order, one after the other. */
   readonly concurrency?: number;
+  /** Records the accounts and regions each batch came from (at most one write per account-region per 15 minutes). */
+  readonly activity?: AccountActivityRecorder;
 }
 
 export interface BatchResult {
@@ -44,11 +47,17 @@ export async function processBatch(records: SQSRecord[], dependencies: BatchDepe
   const failures: SQSBatchItemFailure[] = [];
   const deadLettered: Array<{ record: SQSRecord; reason: string }> = [];
   const groups = new Map<string, WorkItem[]>();
+  const sightings: AccountSighting[] = [];
+  const nowMs = dependencies.context.now().getTime();
 
   for (const record of records) {
     let event: ParsedEvent;
     try {
-      event = parseEventBridgeEvent(parseBody(record.body));
+      const body = parseBody(record.body);
+      // Every event proves its account forwards, whatever becomes of it (status notifications included).
+      const sighting = sightingOf(body, nowMs);
+      if (sighting) sightings.push(sighting);
+      event = parseEventBridgeEvent(body);
     } catch (error) {
       deadLettered.push({ record, reason: reasonOf(error) });
       continue;
@@ -62,6 +71,9 @@ export async function processBatch(records: SQSRecord[], dependencies: BatchDepe
     const key = resourceKey(event.kind === 'compliance' ? event.result : event.item);
     groups.set(key, [...(groups.get(key) ?? []), item]);
   }
+
+  // In parallel with the batch's writes; never throws, so it can never fail a record.
+  const activityWrite = dependencies.activity?.record(sightings);
 
   await runWithConcurrency([...groups.values()], dependencies.concurrency ?? DEFAULT_CONCURRENCY, async (group) => {
     group.sort((a, b) => a.orderMs - b.orderMs);
@@ -89,6 +101,7 @@ export async function processBatch(records: SQSRecord[], dependencies: BatchDepe
       dependencies.logger.error('could not dead-letter a record', { messageId: record.messageId, reason, ...describeError(error) });
     }
   }
+  await activityWrite;
   metrics.add('EventsFailed', failures.length);
   return { batchItemFailures: failures, metrics };
 }
@@ -103,7 +116,20 @@ async function processOne(
   try {
     if (work.event.kind === 'compliance') {
       const { outcome, notified } = await applyComplianceResult(work.event.result, dependencies.context);
-      if (outcome === 'transition') metrics.add('ComplianceTransitions');
+      if (outcome === 'transition') {
+        const r = work.event.result;
+        metrics.add('ComplianceTransitions');
+        if (r.complianceStatus === 'NON_COMPLIANT') metrics.add('NonCompliantTransitions');
+        // Read by the dashboard's Contributor Insights rule (non-compliance by rule and account): keep the message and field names.
+        dependencies.logger.info('compliance transition', {
+          account: r.account,
+          region: r.region,
+          resource_type: r.resourceType,
+          resource_id: r.resourceId,
+          config_rule_name: r.configRuleName,
+          compliance_status: r.complianceStatus,
+        });
+      }
       if (outcome === 'stale' || outcome === 'duplicate' || outcome === 'retired') metrics.add('StaleOrDuplicateEvents');
       if (notified) metrics.add('NotificationsSent');
     } else {

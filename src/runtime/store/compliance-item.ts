@@ -1,3 +1,4 @@
+import { scopeIndexAttributes, type ScopeIndexAttributes } from './index-keys';
 import { resourceKey, ruleSortKey, statusShard, statusSortKey } from './keys';
 import type { ComplianceResult, ComplianceStatus } from '../models/compliance-result';
 
@@ -9,7 +10,7 @@ export interface PendingTransition {
 }
 
 /** The stored shape of one (resource, rule) compliance item: the seed's attribute names plus the keys. */
-export interface ComplianceItem {
+export interface ComplianceItem extends Partial<ScopeIndexAttributes> {
   readonly pk: string;
   readonly sk: string;
   readonly account: string;
@@ -51,7 +52,7 @@ export function compareToStored(result: ComplianceResult, stored: Pick<Complianc
 export function toComplianceItem(result: ComplianceResult, pending: PendingTransition | undefined, now: Date): ComplianceItem {
   const pk = resourceKey(result);
   const sk = ruleSortKey(result.configRuleName);
-  return {
+  const item: ComplianceItem = {
     pk,
     sk,
     account: result.account,
@@ -76,4 +77,5 @@ export function toComplianceItem(result: ComplianceResult, pending: PendingTrans
     updated_at: now.toISOString(),
     ...(pending ? { pending_transition: pending } : {}),
   };
+  return { ...item, ...scopeIndexAttributes(item) };
 }

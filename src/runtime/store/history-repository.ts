@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { RecentKeys } from './recent-keys';
 
 /** One history record in the events table; the seed's field names plus the keys and the TTL attribute. */
 export interface HistoryRecord {
@@ -23,15 +24,24 @@ export interface HistoryRecord {
 
 /** Append-only history. Keys are derived from the event itself, so a redelivery appends nothing. */
 export class HistoryRepository {
+  // About 1 MB of keys: enough to span the redelivery window of a busy container.
+  private readonly written = new RecentKeys(10_000);
+
   constructor(private readonly client: DynamoDBDocumentClient, private readonly tableName: string) {}
 
   /** @returns false when the record was already there. */
   async append(record: HistoryRecord): Promise<boolean> {
+    const key = `${record.pk}|${record.sk}`;
+    if (this.written.has(key)) return false;
     try {
       await this.client.send(new PutCommand({ TableName: this.tableName, Item: record, ConditionExpression: 'attribute_not_exists(pk)' }));
+      this.written.add(key);
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') {
+        this.written.add(key);
+        return false;
+      }
       throw error;
     }
   }

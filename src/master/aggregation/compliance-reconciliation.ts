@@ -1,0 +1,203 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { ComplianceAggregator, type BoundAggregator } from './compliance-aggregator';
+import { acknowledgeNagFinding, nagRendering } from './nag-acknowledgement';
+import { ReconcileComplianceFunction } from '../../handlers/reconcile-compliance-function';
+import { validateDurationInRange } from '../validation';
+
+/**
+ * How often the function wakes. A wake with nothing due costs one DynamoDB read; a pass longer than one invocation
+ * continues at the next wake, so a large organization converges in `timeout + 15 minutes` steps rather than in
+ * `interval` steps.
+ */
+export const RECONCILIATION_WAKE_RATE = Duration.minutes(15);
+
+/** Default least time between the starts of two passes. */
+export const DEFAULT_RECONCILIATION_INTERVAL = Duration.hours(6);
+
+/** Default invocation timeout: Lambda's maximum, so that most organizations finish a pass in one invocation. */
+export const DEFAULT_RECONCILIATION_TIMEOUT = Duration.minutes(15);
+
+/**
+ * Memory: 1 GB buys the CPU share for hashing and sorting up to a million (resource, rule) pairs per pass, and holds
+ * them (8 bytes each) with room to spare.
+ */
+export const RECONCILIATION_MEMORY_MB = 1024;
+
+/** Log retention, as the event handler's: the drift lines are audit evidence of what the events missed. */
+export const RECONCILIATION_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
+
+/** How the reconciliation is built. */
+export interface ComplianceReconciliationProps {
+  /** The aggregator to reconcile against: created here, or an existing one. */
+  readonly aggregator: ComplianceAggregator;
+  readonly complianceTable: dynamodb.ITableV2;
+  readonly eventsTable: dynamodb.ITableV2;
+  readonly notificationTopic: sns.ITopic;
+  /** The key of the tables, the topic and the log group, if customer-managed. */
+  readonly encryptionKey?: kms.IKey;
+  readonly removalPolicy: RemovalPolicy;
+  /** Whole days, as the event handler receives it. */
+  readonly historyRetentionDays: string;
+  /**
+   * Least time between the starts of two passes, in whole minutes, at least 15 minutes.
+   *
+   * @default Duration.hours(6)
+   */
+  readonly interval?: Duration;
+  /**
+   * The function's timeout, from 1 to 15 minutes. A pass that needs longer continues at the next wake.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly timeout?: Duration;
+}
+
+/**
+ * `ReconcileCompliance`: on a schedule, reads every evaluation of a Config aggregator and writes it through the
+ * event handler's write path (newest wins), then retires the items the aggregator no longer reports.
+ *
+ * Config's events are best effort and fire only on change: an event lost is never sent again. This heals it.
+ */
+export class ComplianceReconciliation extends Construct {
+  /** The aggregator's name. */
+  public readonly aggregatorName: string;
+  /** The aggregator's ARN (a wildcard ARN for an existing aggregator given by name only). */
+  public readonly aggregatorArn: string;
+  public readonly handler: lambda.Function;
+  public readonly schedule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: ComplianceReconciliationProps) {
+    super(scope, id);
+
+    const interval = props.interval ?? DEFAULT_RECONCILIATION_INTERVAL;
+    const timeout = props.timeout ?? DEFAULT_RECONCILIATION_TIMEOUT;
+    validateDurationInRange('reconciliationInterval', interval, RECONCILIATION_WAKE_RATE, undefined,
+      'Reconciliation wakes every 15 minutes; choose Duration.minutes(15) or longer');
+    validateWholeMinutes('reconciliationInterval', interval);
+    validateDurationInRange('reconciliationTimeout', timeout, Duration.minutes(1), Duration.minutes(15),
+      'Lambda runs a function for at most 15 minutes; a longer pass continues at the next wake');
+
+    const aggregator = props.aggregator._bind(this);
+    this.aggregatorName = aggregator.aggregatorName;
+    this.aggregatorArn = aggregator.aggregatorArn;
+
+    const logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: RECONCILIATION_LOG_RETENTION,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: props.removalPolicy,
+    });
+    if (props.encryptionKey) grantLogsUseOfKey(this, props.encryptionKey);
+
+    // Its own role: the default one's AWSLambdaBasicExecutionRole would reach every log group of the account.
+    const role = new iam.Role(this, 'Role', {
+      description: 'Execution role of the ReconcileCompliance function',
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }));
+
+    this.handler = new ReconcileComplianceFunction(this, 'Resource', {
+      description: 'Reconciles the compliance state with the AWS Config aggregator',
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: RECONCILIATION_MEMORY_MB,
+      timeout,
+      logGroup,
+      role,
+      // A failed invocation is not retried: the next wake resumes from the saved cursor.
+      retryAttempts: 0,
+      environment: {
+        COMPLIANCE_TABLE_NAME: props.complianceTable.tableName,
+        EVENTS_TABLE_NAME: props.eventsTable.tableName,
+        NOTIFICATION_TOPIC_ARN: props.notificationTopic.topicArn,
+        HISTORY_RETENTION_DAYS: props.historyRetentionDays,
+        AGGREGATOR_NAME: aggregator.aggregatorName,
+        RECONCILIATION_INTERVAL_MINUTES: interval.isUnresolved()
+          ? Token.asString(interval.toMinutes())
+          : String(interval.toMinutes()),
+      },
+    });
+
+    this.schedule = new events.Rule(this, 'Schedule', {
+      description: 'Wakes the compliance reconciliation',
+      schedule: events.Schedule.rate(RECONCILIATION_WAKE_RATE),
+    });
+    this.schedule.addTarget(new targets.LambdaFunction(this.handler, {
+      // A wake that is not delivered at once is superseded by the next one.
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(1),
+    }));
+
+    this.grant(role, aggregator, props);
+  }
+
+  /** Exactly the calls the function makes, on exactly the resources it makes them on. */
+  private grant(role: iam.Role, aggregator: BoundAggregator, props: ComplianceReconciliationProps): void {
+    // Both aggregator APIs accept the aggregator's ARN as resource (Service Authorization Reference for AWS Config).
+    const configPolicy = new iam.PolicyStatement({
+      actions: ['config:DescribeAggregateComplianceByConfigRules', 'config:GetAggregateComplianceDetailsByConfigRule'],
+      resources: [aggregator.aggregatorArn],
+    });
+    role.addToPrincipalPolicy(configPolicy);
+    if (aggregator.wildcard) {
+      acknowledgeNagFinding(role, 'AwsSolutions-IAM5', `Resource::${nagRendering(role, aggregator.aggregatorArn)}`,
+        'An existing aggregator was given by name only: its ARN ends in an id AWS Config generates, so the read-only '
+        + 'aggregator calls are scoped to the aggregators of this account and region. Pass the ARN to '
+        + 'ComplianceAggregator.existing() to scope them to one aggregator.');
+    }
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      // The write path (reads, conditional puts and deletes, transition claims), the cursor and its chunks (Query),
+      // and the sweep's one Scan per pass. The base table only: the status index is never read.
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan'],
+      resources: [props.complianceTable.tableArn],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      // History records are appended, never read or changed.
+      actions: ['dynamodb:PutItem'],
+      resources: [props.eventsTable.tableArn],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['sns:Publish'],
+      resources: [props.notificationTopic.topicArn],
+    }));
+    props.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey');
+    const topicKey = props.notificationTopic.masterKey;
+    if (topicKey !== undefined && topicKey !== props.encryptionKey) topicKey.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
+  }
+}
+
+/** CloudWatch Logs uses a customer-managed key only through the key policy, for log groups of this account and region. */
+function grantLogsUseOfKey(scope: Construct, key: kms.IKey): void {
+  const stack = Stack.of(scope);
+  key.grant(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
+    conditions: {
+      ArnLike: {
+        'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    },
+  }), 'kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*');
+}
+
+function validateWholeMinutes(prop: string, value: Duration): void {
+  if (value.isUnresolved()) return;
+  const minutes = value.toMinutes({ integral: false });
+  if (!Number.isInteger(minutes)) {
+    throw new Error(`${prop} must be a whole number of minutes, got ${value.toHumanString()}: `
+      + `use Duration.minutes(${Math.max(15, Math.round(minutes))}) or another whole number`);
+  }
+}

@@ -1,0 +1,127 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The shortest silence the check reports: well above the handler's write interval (15 minutes) plus buffering. */
+export const MIN_SILENT_ACCOUNT_PERIOD = Duration.hours(1);
+
+/** The default silence: a day without any configuration change or compliance change in any region of an account. */
+export const DEFAULT_SILENT_ACCOUNT_PERIOD = Duration.hours(24);
+
+/** How often the check runs; also the silent-account alarm's period. */
+export const ACCOUNT_ACTIVITY_INTERVAL = Duration.hours(1);
+
+/**
+ * Creates the function from the generated class (`CheckAccountActivityFunction`), so this construct does not
+ * depend on a bundle that is built elsewhere.
+ */
+export type AccountActivityFunctionFactory = (scope: Construct, id: string, props: lambda.FunctionOptions) => lambda.Function;
+
+/** Properties of an `AccountActivityCheck`. */
+export interface AccountActivityCheckProps {
+  readonly complianceTable: dynamodb.ITableV2;
+  readonly createFunction: AccountActivityFunctionFactory;
+  /** @default DEFAULT_SILENT_ACCOUNT_PERIOD */
+  readonly silentAccountPeriod?: Duration;
+  /** @default - none */
+  readonly silentAccountExclusions?: string[];
+  readonly encryptionKey?: kms.IKey;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * The hourly check that turns the per-account activity items into the `SilentAccounts` metric.
+ *
+ * A scheduled function rather than a job of the event handler: the handler only runs when events arrive, so it
+ * cannot notice that none do. Its cost is one Query per activity partition an hour.
+ *
+ * @internal
+ */
+export class AccountActivityCheck extends Construct {
+  public readonly function: lambda.Function;
+  public readonly schedule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: AccountActivityCheckProps) {
+    super(scope, id);
+    const period = props.silentAccountPeriod ?? DEFAULT_SILENT_ACCOUNT_PERIOD;
+    validateSilentAccountPeriod(period);
+    for (const account of props.silentAccountExclusions ?? []) {
+      if (!/^\d{12}$/.test(account) && !Token.isUnresolved(account)) {
+        throw new Error(`silentAccountExclusions must hold 12-digit account ids, got '${account}': write each id as a string of 12 digits`);
+      }
+    }
+
+    const logGroup = new logs.LogGroup(this, 'LogGroup', {
+      // The check's log lists the silent accounts of each run (24 short lines a day): a year answers "since when" for
+      // an auditor, as the handler's log does, and meets Control Tower's CT.CLOUDWATCH.PR.2.
+      retention: logs.RetentionDays.ONE_YEAR,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: props.removalPolicy,
+    });
+    const role = new iam.Role(this, 'Role', {
+      description: 'Execution role of the CheckAccountActivity function',
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }));
+    // Only Query, only the base table: the activity items are read by partition key.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['dynamodb:Query'],
+      resources: [props.complianceTable.tableArn],
+    }));
+    props.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:DescribeKey');
+
+    this.function = props.createFunction(this, 'Function', {
+      description: 'Reports accounts and regions that sent no Config event for longer than the silent-account period',
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      logGroup,
+      role,
+      environment: {
+        COMPLIANCE_TABLE_NAME: props.complianceTable.tableName,
+        SILENT_AFTER_SECONDS: period.isUnresolved() ? Token.asString(period.toSeconds()) : String(period.toSeconds()),
+        IGNORED_ACCOUNTS: (props.silentAccountExclusions ?? []).join(','),
+      },
+    });
+
+    this.schedule = new events.Rule(this, 'Schedule', {
+      description: 'Runs CheckAccountActivity every hour',
+      schedule: events.Schedule.rate(ACCOUNT_ACTIVITY_INTERVAL),
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 2 })],
+    });
+
+    if (props.encryptionKey) {
+      const stack = Stack.of(this);
+      props.encryptionKey.grant(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }), 'kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*');
+    }
+  }
+}
+
+/** Throws when the period is shorter than the check can tell apart from the handler's write interval. */
+export function validateSilentAccountPeriod(period: Duration): void {
+  if (period.isUnresolved()) return;
+  if (period.toSeconds({ integral: false }) < MIN_SILENT_ACCOUNT_PERIOD.toSeconds()) {
+    throw new Error(`silentAccountPeriod must be at least 1 hour, got ${period.toHumanString()}: `
+      + 'the handler records an account at most every 15 minutes, so a shorter period would report busy accounts as silent');
+  }
+  if (!Number.isInteger(period.toSeconds({ integral: false }))) {
+    throw new Error(`silentAccountPeriod must be a whole number of seconds, got ${period.toHumanString()}: use Duration.hours() or Duration.minutes()`);
+  }
+}

@@ -1,0 +1,25 @@
+import { MetricsBatch } from '../observability/metrics';
+
+/** The ProcessConfigEvents metrics (namespace ConfigMonitoring, dimension FunctionName), one EMF line per batch. */
+export type ForwardingMetricName =
+  | 'EventsReceived'
+  | 'EventsForwarded'
+  | 'EventsDroppedByResourceType'
+  | 'EventsDroppedNotApplicable'
+  | 'EventsDroppedRelationshipOnly'
+  | 'EventsSampledOut'
+  | 'DuplicateEvents'
+  | 'OversizedItemsResolved'
+  | 'OversizedItemsUnresolved'
+  | 'EntriesShrunk'
+  | 'PutEventsResends'
+  | 'EventsFailed'
+  | 'EventsDeadLettered';
+
+/** The forwarder's batch: a zero is not counted, so a metric that never moved stays out of the document. */
+export class ForwardingMetrics extends MetricsBatch<ForwardingMetricName> {
+  add(name: ForwardingMetricName, value = 1): void {
+    if (value === 0) return;
+    super.add(name, value);
+  }
+}

@@ -1,0 +1,113 @@
+import type { ComplianceFilters } from './parameters';
+import { COMPLIANCE_STATUSES } from '../models/compliance-result';
+import { ACCOUNT_INDEX_NAME, RULE_INDEX_NAME, STATUS_INDEX_NAME, shardKeys } from '../store/index-keys';
+import { statusShardKeys } from '../store/keys';
+
+/** One of the compliance table's indexes, as the API reads it. */
+export interface IndexShape {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  /** The filters whose values make up the sort key, in order: a leading run of them is a `begins_with` prefix. */
+  readonly sortComponents: readonly (keyof ComplianceFilters)[];
+  /** Whether `last_evaluated` is projected; when not, a page's items are completed with BatchGetItem. */
+  readonly projectsLastEvaluated: boolean;
+}
+
+export const STATUS_INDEX: IndexShape = {
+  name: STATUS_INDEX_NAME,
+  partitionKey: 'status_shard',
+  sortKey: 'status_sort',
+  sortComponents: ['resourceType', 'account', 'region'],
+  projectsLastEvaluated: true,
+};
+
+export const ACCOUNT_INDEX: IndexShape = {
+  name: ACCOUNT_INDEX_NAME,
+  partitionKey: 'account_shard',
+  sortKey: 'account_sort',
+  sortComponents: ['region', 'resourceType'],
+  projectsLastEvaluated: false,
+};
+
+export const RULE_INDEX: IndexShape = {
+  name: RULE_INDEX_NAME,
+  partitionKey: 'rule_shard',
+  sortKey: 'rule_sort',
+  sortComponents: ['account', 'region', 'resourceType'],
+  projectsLastEvaluated: false,
+};
+
+/** The item attribute each filter matches. */
+export const FILTER_ATTRIBUTES: Record<keyof ComplianceFilters, string> = {
+  status: 'compliance_status',
+  resourceType: 'resource_type',
+  account: 'account',
+  region: 'region',
+  rule: 'config_rule_name',
+};
+
+/**
+ * How a filtered listing is read: which index, which partitions (shards), which sort-key prefix, and the exact
+ * filters. Every partition is queried with the same key condition and merged in sort-key order.
+ */
+export interface QueryPlan {
+  readonly index: IndexShape;
+  readonly partitions: readonly string[];
+  readonly sortPrefix?: string;
+  /** Every given filter, applied as an equality FilterExpression on projected attributes (exact even when a prefix covers it). */
+  readonly filters: ComplianceFilters;
+}
+
+/**
+ * How selective each filter is, roughly: a rule or an account is a small part of an organization, a resource type
+ * a larger one, a status or a region a quarter or more. A plan's score is the weight of the filters its key
+ * condition (partition and prefix) consumes; the plan with the highest score reads the fewest items.
+ */
+const WEIGHT: Record<keyof ComplianceFilters, number> = { status: 1, region: 1, resourceType: 2, account: 3, rule: 4 };
+
+interface Candidate {
+  readonly plan: QueryPlan;
+  readonly score: number;
+}
+
+function prefixOf(index: IndexShape, filters: ComplianceFilters): { prefix?: string; score: number } {
+  const parts: string[] = [];
+  let score = 0;
+  for (const component of index.sortComponents) {
+    const value = filters[component];
+    if (value === undefined) break;
+    parts.push(value);
+    score += WEIGHT[component];
+  }
+  return parts.length === 0 ? { score } : { prefix: `${parts.join('#')}#`, score };
+}
+
+function candidate(index: IndexShape, partitions: string[], filters: ComplianceFilters, partitionWeight: number): Candidate {
+  const { prefix, score } = prefixOf(index, filters);
+  return { plan: { index, partitions, sortPrefix: prefix, filters }, score: score + partitionWeight };
+}
+
+/**
+ * Chooses the index for a set of filters. Keys and indexes only: every plan is a set of Queries, never a Scan.
+ *
+ * - status given: the status index's 16 shards of that status, prefix `<type>#<account>#<region>#` as far as given;
+ * - rule given: the rule index's 16 shards of that rule, prefix `<account>#<region>#<type>#`;
+ * - account given: the account index's 16 shards of that account, prefix `<region>#<type>#`;
+ * - otherwise: the status index's 64 shards (4 statuses × 16), prefix `<type>#<account>#<region>#`.
+ *
+ * On equal scores the plan with fewer partitions wins, then the status index (it projects everything a page shows, so
+ * no BatchGetItem), then the rule index.
+ */
+export function planQuery(filters: ComplianceFilters): QueryPlan {
+  const candidates: Candidate[] = [];
+  if (filters.status !== undefined) {
+    candidates.push(candidate(STATUS_INDEX, statusShardKeys(filters.status), filters, WEIGHT.status));
+  } else {
+    candidates.push(candidate(STATUS_INDEX, COMPLIANCE_STATUSES.flatMap((status) => statusShardKeys(status)), filters, 0));
+  }
+  if (filters.rule !== undefined) candidates.push(candidate(RULE_INDEX, shardKeys(filters.rule), filters, WEIGHT.rule));
+  if (filters.account !== undefined) candidates.push(candidate(ACCOUNT_INDEX, shardKeys(filters.account), filters, WEIGHT.account));
+  // A stable sort: on equal scores and partition counts, the order candidates were pushed in (status, rule, account) decides.
+  return candidates.sort((a, b) => b.score - a.score || a.plan.partitions.length - b.plan.partitions.length)[0].plan;
+}

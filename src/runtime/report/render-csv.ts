@@ -1,0 +1,42 @@
+import { compliancePercent, sortedEntries, type Breakdown, type DailyReport, type Dimension } from './report-model';
+
+export const CSV_HEADER = [
+  'dimension', 'key', 'compliant', 'non_compliant', 'not_applicable', 'insufficient_data', 'total',
+  'compliance_percent', 'non_compliant_change',
+];
+
+/**
+ * One CSV cell (RFC 4180). Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) is
+ * prefixed with `'`: rule names and resource ids come from member accounts and are not trusted.
+ */
+export function csvCell(value: string | number | undefined): string {
+  if (value === undefined) return '';
+  if (typeof value === 'number') return String(value);
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+const SECTIONS: [Dimension, keyof DailyReport['changes'] & ('byAccount' | 'byRegion' | 'byRule' | 'byResourceType'), keyof DailyReport['current'] & ('byAccount' | 'byRegion' | 'byRule' | 'byResourceType')][] = [
+  ['account', 'byAccount', 'byAccount'],
+  ['region', 'byRegion', 'byRegion'],
+  ['rule', 'byRule', 'byRule'],
+  ['resourceType', 'byResourceType', 'byResourceType'],
+];
+
+/** Long format: one row per (dimension, value), the organization total first; opens in any spreadsheet. */
+export function renderCsv(report: DailyReport): string {
+  const rows: (string | number | undefined)[][] = [CSV_HEADER];
+  const hasPrevious = report.changes.previousDate !== undefined;
+  const t = report.current.totals;
+  rows.push(['total', 'all', t.COMPLIANT, t.NON_COMPLIANT, t.NOT_APPLICABLE, t.INSUFFICIENT_DATA, t.total,
+    compliancePercent(t), hasPrevious ? report.changes.totals.NON_COMPLIANT : undefined]);
+  for (const [dimension, changeKey, currentKey] of SECTIONS) {
+    const breakdown: Breakdown = report.current[currentKey];
+    const changes = new Map(report.changes[changeKey].map((c) => [c.key, c.nonCompliantNow - c.nonCompliantBefore]));
+    for (const [key, c] of sortedEntries(breakdown)) {
+      rows.push([dimension, key, c.COMPLIANT, c.NON_COMPLIANT, c.NOT_APPLICABLE, c.INSUFFICIENT_DATA, c.total,
+        compliancePercent(c), hasPrevious ? changes.get(key) ?? 0 : undefined]);
+    }
+  }
+  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}

@@ -1,0 +1,131 @@
+import { escapeHtml, formatChange, formatCount, formatPercent } from './html-escape';
+import { compliancePercent, sortedEntries, type Breakdown, type BreakdownChange, type DailyReport } from './report-model';
+import { barChart, trendChart, type Bar } from './svg-charts';
+
+/** Bars per chart: beyond that a chart stops being readable; the tables and the CSV carry every value. */
+export const CHART_BARS = 15;
+
+/** Rows of the per-rule table: organizations with conformance packs have thousands of rules; the CSV has them all. */
+export const RULE_TABLE_ROWS = 200;
+
+/** No script, no font, no image, no request of any kind: the page is one file that renders offline. */
+export const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+const STYLE = `
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1b1f24;max-width:1100px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
+.meta{color:#57606a;font-size:13px}
+.tiles{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}
+.tile{border:1px solid #d0d7de;border-radius:6px;padding:10px 14px;min-width:130px}
+.tile .label{font-size:12px;color:#57606a}.tile .value{font-size:22px;font-weight:600}.tile .change{font-size:12px;color:#57606a}
+.tile.bad .value{color:#c0392b}.tile.good .value{color:#1a7f37}
+table{border-collapse:collapse;font-size:13px;margin:6px 0}th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:right}
+th{background:#f6f8fa}td.key,th.key{text-align:left;font-family:ui-monospace,Menlo,Consolas,monospace}
+.up{color:#c0392b}.down{color:#1a7f37}.note{font-size:12px;color:#57606a}
+`;
+
+function tile(testId: string, label: string, value: string, change?: string, tone?: 'bad' | 'good'): string {
+  return `<div class="tile${tone ? ` ${tone}` : ''}" data-testid="${testId}"><div class="label">${escapeHtml(label)}</div>`
+    + `<div class="value">${escapeHtml(value)}</div>${change !== undefined ? `<div class="change">${escapeHtml(change)}</div>` : ''}</div>`;
+}
+
+function bars(breakdown: Breakdown): Bar[] {
+  return sortedEntries(breakdown).slice(0, CHART_BARS).map(([label, c]) => ({ label, value: c.total, highlighted: c.NON_COMPLIANT }));
+}
+
+function changeClass(delta: number): string {
+  return delta > 0 ? ' class="up"' : delta < 0 ? ' class="down"' : '';
+}
+
+function breakdownTable(testId: string, keyHeader: string, breakdown: Breakdown, changes: BreakdownChange[] | undefined, limit?: number): string {
+  const deltas = new Map((changes ?? []).map((c) => [c.key, c.nonCompliantNow - c.nonCompliantBefore]));
+  const entries = sortedEntries(breakdown);
+  const shown = limit === undefined ? entries : entries.slice(0, limit);
+  const rows = shown.map(([key, c]) => {
+    const delta = deltas.get(key) ?? 0;
+    return `<tr><td class="key">${escapeHtml(key)}</td><td>${formatCount(c.COMPLIANT)}</td><td>${formatCount(c.NON_COMPLIANT)}</td>`
+      + `<td>${formatCount(c.NOT_APPLICABLE)}</td><td>${formatCount(c.INSUFFICIENT_DATA)}</td><td>${formatCount(c.total)}</td>`
+      + `<td>${formatPercent(compliancePercent(c))}</td>${changes ? `<td${changeClass(delta)}>${formatChange(delta)}</td>` : ''}</tr>`;
+  }).join('');
+  const more = entries.length > shown.length
+    ? `<p class="note">${formatCount(entries.length - shown.length)} more in the CSV file.</p>` : '';
+  return `<table data-testid="${testId}"><thead><tr><th class="key">${escapeHtml(keyHeader)}</th><th>Compliant</th><th>Non-compliant</th>`
+    + `<th>Not applicable</th><th>Insufficient data</th><th>Total</th><th>Score</th>${changes ? '<th>Non-compliant change</th>' : ''}</tr></thead>`
+    + `<tbody>${rows}</tbody></table>${more}`;
+}
+
+function recentTable(report: DailyReport): string {
+  const { recentNonCompliant, recentNonCompliantCount } = report.changes;
+  if (recentNonCompliantCount === 0) return '<p data-testid="recent-none">No resource was evaluated non-compliant in this period.</p>';
+  const rows = recentNonCompliant.map((r) => `<tr><td class="key">${escapeHtml(r.evaluatedAt)}</td><td class="key">${escapeHtml(r.account)}</td>`
+    + `<td class="key">${escapeHtml(r.region)}</td><td class="key">${escapeHtml(r.resourceType)}</td><td class="key">${escapeHtml(r.resourceId)}</td>`
+    + `<td class="key">${escapeHtml(r.configRuleName)}</td></tr>`).join('');
+  const more = recentNonCompliantCount > recentNonCompliant.length
+    ? `<p class="note">Showing the ${recentNonCompliant.length} newest of ${formatCount(recentNonCompliantCount)}.</p>` : '';
+  return '<table data-testid="recent-table"><thead><tr><th class="key">Evaluated</th><th class="key">Account</th><th class="key">Region</th>'
+    + `<th class="key">Resource type</th><th class="key">Resource</th><th class="key">Rule</th></tr></thead><tbody>${rows}</tbody></table>${more}`;
+}
+
+/**
+ * The report as one self-contained HTML page: inline CSS and SVG, no script, and a Content-Security-Policy that
+ * forbids every request, so opening it can never call out, whatever a rule name or resource id contains.
+ */
+export function renderHtml(report: DailyReport): string {
+  const t = report.current.totals;
+  const c = report.changes;
+  const hasPrevious = c.previousDate !== undefined;
+  const score = compliancePercent(t);
+  const previousPoint = report.trend.length > 1 ? report.trend[report.trend.length - 2] : undefined;
+  const scoreChange = hasPrevious && score !== undefined && previousPoint?.compliancePercent !== undefined
+    ? `${formatChange(Math.round((score - previousPoint.compliancePercent) * 10) / 10)} pts since ${c.previousDate}` : undefined;
+  const since = (delta: number) => (hasPrevious ? `${formatChange(delta)} since ${c.previousDate}` : undefined);
+
+  const tiles = [
+    tile('total-score', 'Compliance score', formatPercent(score), scoreChange),
+    tile('total-non-compliant', 'Non-compliant', formatCount(t.NON_COMPLIANT), since(c.totals.NON_COMPLIANT), t.NON_COMPLIANT > 0 ? 'bad' : 'good'),
+    tile('total-compliant', 'Compliant', formatCount(t.COMPLIANT), since(c.totals.COMPLIANT)),
+    tile('total-not-applicable', 'Not applicable', formatCount(t.NOT_APPLICABLE)),
+    tile('total-insufficient-data', 'Insufficient data', formatCount(t.INSUFFICIENT_DATA)),
+    tile('total-items', 'Evaluations', formatCount(t.total), since(c.totals.total)),
+    tile('total-resources', 'Resources', formatCount(report.current.resources)),
+    tile('total-accounts', 'Accounts', formatCount(Object.keys(report.current.byAccount).length)),
+  ].join('');
+
+  const comparedWith = hasPrevious
+    ? `Compared with the report of ${escapeHtml(c.previousDate!)}.`
+    : 'First report: nothing to compare with yet.';
+
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Config compliance report ${escapeHtml(report.date)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>AWS Config compliance, ${escapeHtml(report.date)}</h1>
+<p class="meta">Generated ${escapeHtml(report.generatedAt)} from ${escapeHtml(report.source.complianceTable)}. ${comparedWith}
+Score = compliant ÷ (compliant + non-compliant), as AWS Config computes it.</p>
+<div class="tiles">${tiles}</div>
+<h2>Trend, last ${report.trend.length} report${report.trend.length === 1 ? '' : 's'}</h2>
+${trendChart('trend-chart', 'Compliance score by day', report.trend)}
+<h2>Non-compliant by account</h2>
+${barChart('account-chart', 'Non-compliant items by account', bars(report.current.byAccount))}
+<h2>Non-compliant by rule</h2>
+${barChart('rule-chart', 'Non-compliant items by rule', bars(report.current.byRule))}
+<h2>Evaluated non-compliant since ${hasPrevious ? escapeHtml(c.previousDate!) : 'the last 24 hours'}</h2>
+${recentTable(report)}
+<h2>By account</h2>
+${breakdownTable('account-table', 'Account', report.current.byAccount, hasPrevious ? c.byAccount : undefined)}
+<h2>By region</h2>
+${breakdownTable('region-table', 'Region', report.current.byRegion, hasPrevious ? c.byRegion : undefined)}
+<h2>By resource type</h2>
+${breakdownTable('resource-type-table', 'Resource type', report.current.byResourceType, hasPrevious ? c.byResourceType : undefined)}
+<h2>By rule</h2>
+${breakdownTable('rule-table', 'Rule', report.current.byRule, hasPrevious ? c.byRule : undefined, RULE_TABLE_ROWS)}
+</body>
+</html>
+`;
+}
