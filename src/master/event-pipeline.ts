@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -10,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { grantLogsUseOfKey } from '../common/logs-key-grant';
 import { ACCEPTED_SOURCES } from './monitoring-event-bus';
 import { HandleConfigEventsFunction } from '../handlers/handle-config-events-function';
 
@@ -111,22 +112,7 @@ export function createEventPipeline(scope: Construct, options: EventPipelineOpti
     encryptionKey: options.encryptionKey,
     removalPolicy: options.removalPolicy,
   });
-  if (options.encryptionKey) {
-    // CloudWatch Logs uses the key only through the key policy, for log groups of this account and region.
-    const stack = Stack.of(scope);
-    options.encryptionKey.grant(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-            service: 'logs',
-            resource: 'log-group',
-            resourceName: '*',
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        },
-      },
-    }), 'kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*');
-  }
+  if (options.encryptionKey) grantLogsUseOfKey(scope, options.encryptionKey);
 
   // An own role instead of the default one with AWSLambdaBasicExecutionRole, whose logs:* statements apply to
   // every log group of the account: this one may only write to the function's own log group.

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { grantLogsUseOfKey } from '../../common/logs-key-grant';
 import { ComplianceAggregator, type BoundAggregator } from './compliance-aggregator';
 import { acknowledgeNagFinding, nagRendering } from './nag-acknowledgement';
 import { ReconcileComplianceFunction } from '../../handlers/reconcile-compliance-function';
@@ -176,22 +177,6 @@ export class ComplianceReconciliation extends Construct {
   }
 }
 
-/** CloudWatch Logs uses a customer-managed key only through the key policy, for log groups of this account and region. */
-function grantLogsUseOfKey(scope: Construct, key: kms.IKey): void {
-  const stack = Stack.of(scope);
-  key.grant(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
-    conditions: {
-      ArnLike: {
-        'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-          service: 'logs',
-          resource: 'log-group',
-          resourceName: '*',
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      },
-    },
-  }), 'kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*');
-}
 
 function validateWholeMinutes(prop: string, value: Duration): void {
   if (value.isUnresolved()) return;

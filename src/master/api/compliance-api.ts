@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { grantLogsUseOfKey } from '../../common/logs-key-grant';
 import type { ComplianceApiOptions } from './compliance-api-options';
 import { ComplianceApiFunction } from '../../handlers/compliance-api-function';
 import { validateIntegerInRange } from '../validation';
@@ -244,16 +245,3 @@ function grantReads(handler: lambda.Function, props: ComplianceApiProps): void {
   props.encryptionKey?.grant(handler, 'kms:Decrypt', 'kms:DescribeKey');
 }
 
-/** CloudWatch Logs uses the key only through the key policy, for log groups of this account and region. */
-function grantLogsUseOfKey(scope: Construct, key: kms.IKey): void {
-  const stack = Stack.of(scope);
-  key.grant(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
-    conditions: {
-      ArnLike: {
-        'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-          service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      },
-    },
-  }), 'kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*');
-}

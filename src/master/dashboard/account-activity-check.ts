@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { grantLogsUseOfKey } from '../../common/logs-key-grant';
 
 /** The shortest silence the check reports: well above the handler's write interval (15 minutes) plus buffering. */
 export const MIN_SILENT_ACCOUNT_PERIOD = Duration.hours(1);
@@ -99,18 +100,7 @@ export class AccountActivityCheck extends Construct {
       targets: [new targets.LambdaFunction(this.function, { retryAttempts: 2 })],
     });
 
-    if (props.encryptionKey) {
-      const stack = Stack.of(this);
-      props.encryptionKey.grant(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-              service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
-      }), 'kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*');
-    }
+    if (props.encryptionKey) grantLogsUseOfKey(this, props.encryptionKey);
   }
 }
 

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { grantLogsUseOfKey } from '../../common/logs-key-grant';
 import { DailyReportOptions } from './daily-report-options';
 import { DailyReportFunction } from '../../handlers/daily-report-function';
 import { validateDurationInRange, validateWholeUnits } from '../validation';
@@ -113,7 +114,7 @@ export class DailyReport extends Construct {
       encryptionKey: props.encryptionKey,
       removalPolicy,
     });
-    if (props.encryptionKey) grantLogsServiceKeyUse(this, props.encryptionKey);
+    if (props.encryptionKey) grantLogsUseOfKey(this, props.encryptionKey);
 
     // Its own role: the default one would carry AWSLambdaBasicExecutionRole (logs:* on every log group).
     const role = new iam.Role(this, 'Role', {
@@ -253,19 +254,6 @@ function grantReport(handler: lambda.Function, bucket: s3.IBucket, topic: sns.IT
   if (topicKey !== undefined && topicKey !== props.encryptionKey) topicKey.grant(handler, 'kms:Decrypt', 'kms:GenerateDataKey');
 }
 
-/** CloudWatch Logs uses the key through the key policy, for this account's and region's log groups only. */
-function grantLogsServiceKeyUse(scope: Construct, key: kms.IKey): void {
-  const stack = Stack.of(scope);
-  key.grant(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
-    conditions: {
-      ArnLike: {
-        'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-          service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      },
-    },
-  }), 'kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*');
-}
 
 function validateProps(props: DailyReportProps): void {
   if (props.bucket !== undefined) {
