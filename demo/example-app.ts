@@ -66,6 +66,7 @@ export class MasterStack extends cdk.Stack {
       encryptionKey,
       aggregator: ComplianceAggregator.organization(),
       dailyReport: {},
+      historyArchive: {},
       complianceApi: {},
       dashboard: { alarmTopic },
       organizationRules: [

@@ -22,13 +22,15 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { compareState, readComplianceTable } from '../bench/compare-state';
 import { expectedComplianceState } from '../bench/workload';
 import { agentStacks } from './local/agent-stacks';
+import { runArchiveStep } from './local/archive-step';
 import { printAgentStacks, renderReport, runAgentBuffer, runReconciliation } from './local/demo-steps';
 import { sumEmfMetrics } from './local/emf-metrics';
 import { masterTemplate } from './local/example-app-synth';
 import { bundlePath, indexOfMessageId, invoke, toSqsRecord } from './local/lambda-runner';
 import { asDeliveredEvent } from './local/local-agent';
 import { startLocalMaster } from './local/local-master';
-import { buildScenario, Delivery } from './scenario';
+import { runRemediationStep } from './local/remediation-step';
+import { buildRemediationScenario, buildScenario, Delivery, SSH_REMEDIATION_DOCUMENT } from './scenario';
 /* eslint-enable import/first */
 
 const CDK_OUT = 'cdk.out';
@@ -188,19 +190,53 @@ async function main() {
       + `and no longer ${gone.resourceType} ${gone.resourceId} (deleted, event lost)`);
     await runReconciliation({ dynamoDbEndpoint: db.endpoint, environment, snsEndpoint: rec.endpoint, truth: [...truth.values()], nowMs: r.runAtMs });
     heading('Compliance after the reconciliation');
-    const current = await printCompliance();
+    await printCompliance();
 
     // 7. The daily report.
     heading('Daily report (renderReportLocally)');
     step(`rendering over the final state into ${REPORT_DIR}/ …`);
     await renderReport(db.endpoint, environment, path.resolve(REPORT_DIR), new Date(r.runAtMs));
 
+    // 8. Remediation outcomes: restricted-ssh's automatic remediation fails on one group, succeeds on another.
+    heading(`Remediation outcomes: ${SSH_REMEDIATION_DOCUMENT} (restricted-ssh, ${enriched.account}) through the agent, then the master`);
+    const remediation = buildRemediationScenario();
+    step(`${remediation.deliveries.length} events (2 SSM Automation status changes, 3 evaluations), each through the forwarder bundle, then the handler`);
+    const remediationRun = await runRemediationStep({
+      agent: enriched, forwarderBundle, master: loaded, recording: rec, ddb, environment, scenario: remediation, firstIndex: deliveries.length,
+    });
+    logs.push(...remediationRun.logs);
+    const remediationTruth = expectedComplianceState(remediation.underlying);
+
+    // 9. Archive of expiring history: two history items' TTL removals through the archive bundle.
+    heading('Archive of expiring history (ArchiveHistory bundle, S3 on the recording endpoint)');
+    const archiveBundle = bundlePath('archive-history');
+    const historyNow = ((await ddb.send(new ScanCommand({ TableName: environment.EVENTS_TABLE_NAME, ConsistentRead: true }))).Items ?? [])
+      .map((i) => unmarshall(i)).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
+    // One compliance transition of each account: two partitions.
+    const expiring = ['333333333333', '222222222222']
+      .map((account) => historyNow.find((h) => h.account === account && String(h.sk).includes('#COMPLIANCE#')))
+      .filter((h): h is Record<string, any> => h !== undefined);
+    if (!fs.existsSync(archiveBundle)) {
+      console.log(`  NOTE: ${path.relative(process.cwd(), archiveBundle)} is not built (npx projen bundle): skipped.`);
+    } else {
+      step(`TTL removals of ${expiring.length} history items, as DynamoDB Streams delivers them, one batch`);
+      await runArchiveStep({
+        template: master.template, bundle: archiveBundle, recording: rec, eventsTable: environment.EVENTS_TABLE_NAME, items: expiring,
+      });
+    }
+
     heading('Check against the expected state');
-    const verdict = compareState(current, truth);
+    const final = await readComplianceTable(ddb, environment.COMPLIANCE_TABLE_NAME);
+    const expected = new Map([...truth, ...remediationTruth]);
+    const verdict = compareState(final, expected);
     console.log(verdict.correct
       ? `  ✓ all ${verdict.expected} expected compliance items present with the right status, nothing extra `
-        + '(agent-filtered events absent, the deleted volume stayed retired, the lost evaluation healed, the vanished role retired)'
+        + '(agent-filtered events absent, the deleted volume stayed retired, the lost evaluation healed, the vanished role retired, '
+        + 'the failed remediation left its group NON_COMPLIANT, the remediated group COMPLIANT)'
       : `  ✗ ${verdict.matched}/${verdict.expected} right, ${verdict.wrongStatus} wrong, ${verdict.missing} missing, ${verdict.extra} extra: ${JSON.stringify(verdict.examples)}`);
+    const remediationOk = remediationRun.remediationFailedNotifications === 1 && remediationRun.remediatedNotifications === 1;
+    console.log(`  ${remediationOk ? '✓' : '✗'} remediation notifications: ${remediationRun.remediationFailedNotifications} REMEDIATION_FAILED, `
+      + `${remediationRun.remediatedNotifications} COMPLIANT transition with event_type REMEDIATED (expected 1 and 1)`);
     const metrics = sumEmfMetrics(logs);
     if (Object.keys(metrics).length) console.log(`  handler metrics (EMF): ${Object.entries(metrics).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   } finally {

@@ -22,7 +22,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 type Status = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE' | 'INSUFFICIENT_DATA';
 
-interface Subject {
+export interface Subject {
   readonly account: string;
   readonly region: string;
   readonly type: string;
@@ -337,5 +337,92 @@ export function buildScenario(): Scenario {
       disappeared: { account: ROLE.account, region: ROLE.region, resourceType: ROLE.type, resourceId: ROLE.id, configRuleName: ROLE.rule },
       runAtMs: at(4 * 60),
     },
+  };
+}
+
+/** The remediation document of restricted-ssh in the example app (RemediationDocument.DISABLE_INCOMING_SSH_ON_PORT_22). */
+export const SSH_REMEDIATION_DOCUMENT = 'AWS-DisableIncomingSSHOnPort22';
+
+/** `Nov 26, 2026 1:06:00 PM`: how SSM writes StartTime and EndTime (UTC). */
+function ssmTime(ms: number): string {
+  const d = new Date(ms);
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
+  const h = d.getUTCHours() % 12 || 12;
+  const mm = String(d.getUTCMinutes()).padStart(2, '0');
+  const ss = String(d.getUTCSeconds()).padStart(2, '0');
+  return `${month} ${d.getUTCDate()}, ${d.getUTCFullYear()} ${h}:${mm}:${ss} ${d.getUTCHours() < 12 ? 'AM' : 'PM'}`;
+}
+
+/**
+ * An `EC2 Automation Execution Status-change Notification` (shape of test/fixtures/ssm/*.json, after the AWS
+ * documentation's example). Like the real event, it names the document and the execution, not the resource.
+ */
+export function automationExecution(
+  account: string, region: string, executionId: string, status: string, startMs: number, endMs: number, eventId: string,
+) {
+  return {
+    'version': '0',
+    'id': eventId,
+    'detail-type': 'EC2 Automation Execution Status-change Notification',
+    'source': 'aws.ssm',
+    account,
+    'time': iso(endMs + 1_000).replace(/\.\d{3}Z$/, 'Z'),
+    region,
+    'resources': [
+      `arn:aws:ssm:${region}:${account}:automation-execution/${executionId}`,
+      `arn:aws:ssm:${region}:${account}:automation-definition/${SSH_REMEDIATION_DOCUMENT}:$DEFAULT`,
+    ],
+    'detail': {
+      ExecutionId: executionId,
+      Definition: SSH_REMEDIATION_DOCUMENT,
+      DefinitionVersion: 1.0,
+      Status: status,
+      StartTime: ssmTime(startMs),
+      EndTime: ssmTime(endMs),
+      Time: endMs - startMs + 120.0,
+      ExecutedBy: `arn:aws:sts::${account}:assumed-role/AWSServiceRoleForConfigRemediation/config-remediation`,
+      EventVersion: '1.0',
+    },
+  };
+}
+
+/** What the remediation step replays after the reconciliation, in order, and the evaluations it adds to the truth. */
+export interface RemediationScenario {
+  readonly failing: Subject;
+  readonly remediated: Subject;
+  readonly deliveries: Delivery[];
+  /** The aws.config events among the deliveries: the expected state grows by them. */
+  readonly underlying: ConfigEvent[];
+}
+
+/**
+ * Two more security groups open SSH after the reconciliation (13:05 and 13:07). Config starts the automatic remediation
+ * of restricted-ssh for each: on the first it fails (13:06, the group is still NON_COMPLIANT); on the second it succeeds
+ * (13:08) and the rule's next evaluation (13:09) finds the group COMPLIANT. All of it reaches the master through the
+ * enriching agent, which adds the rule and resource type of the document.
+ */
+export function buildRemediationScenario(): RemediationScenario {
+  const group = (n: number): Subject => ({ ...SG, id: `sg-0a1b2c3d4e5f6000${n}`, arn: `arn:aws:ec2:eu-west-1:222222222222:security-group/sg-0a1b2c3d4e5f6000${n}` });
+  const failing = group(2);
+  const remediated = group(3);
+  const failingOpen = complianceChange(failing, 'NON_COMPLIANT', at(245), undefined, 'The security group allows ingress from 0.0.0.0/0 on port 22.');
+  const remediatedOpen = complianceChange(remediated, 'NON_COMPLIANT', at(247), undefined, 'The security group allows ingress from 0.0.0.0/0 on port 22.');
+  const remediatedClosed = complianceChange(remediated, 'COMPLIANT', at(249), { status: 'NON_COMPLIANT', recordedMs: at(247) });
+  const failed = automationExecution(SG.account, SG.region, '7c1d2e3f-4a5b-4c6d-8e9f-000000000001', 'Failed', at(246), at(246) + 4_000,
+    '6a1b0c2d-0000-4000-8000-000000000101');
+  const succeeded = automationExecution(SG.account, SG.region, '7c1d2e3f-4a5b-4c6d-8e9f-000000000002', 'Success', at(248), at(248) + 5_000,
+    '6a1b0c2d-0000-4000-8000-000000000102');
+  const agent = (body: unknown, note: string): Delivery => ({ body, note, viaEnrichedAgent: true });
+  return {
+    failing,
+    remediated,
+    deliveries: [
+      agent(failingOpen, `13:05 ${failing.id} opens SSH: restricted-ssh NON_COMPLIANT`),
+      agent(failed, `13:06 the automatic remediation ${SSH_REMEDIATION_DOCUMENT} on it ends Failed`),
+      agent(remediatedOpen, `13:07 ${remediated.id} opens SSH: restricted-ssh NON_COMPLIANT`),
+      agent(succeeded, '13:08 the automatic remediation on it ends Success'),
+      agent(remediatedClosed, `13:09 restricted-ssh evaluates ${remediated.id} COMPLIANT`),
+    ],
+    underlying: [failingOpen, remediatedOpen, remediatedClosed],
   };
 }

@@ -32,3 +32,4 @@ export { OrganizationRule } from './master/organization/organization-rule';
 export type { OrganizationRuleOptions, OrganizationManagedRuleOptions, OrganizationCustomLambdaRuleOptions, OrganizationCustomPolicyRuleOptions } from './master/organization/organization-rule';
 export { ConformancePackTemplate } from './master/organization/organization-conformance-pack';
 export type { OrganizationConformancePack } from './master/organization/organization-conformance-pack';
+export type { HistoryArchiveOptions } from './master/archive/history-archive-options';

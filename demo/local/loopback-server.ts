@@ -24,12 +24,17 @@ export function closeServer(server: Server): Promise<void> {
   });
 }
 
-/** A request's or response's whole body, as UTF-8. */
-export function readBody(stream: Readable): Promise<string> {
+/** A request's or response's whole body, as bytes (an S3 object body may be binary, gzip for one). */
+export function readBytes(stream: Readable): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
     stream.on('error', reject);
   });
+}
+
+/** A request's or response's whole body, as UTF-8. */
+export async function readBody(stream: Readable): Promise<string> {
+  return (await readBytes(stream)).toString('utf8');
 }

@@ -17,15 +17,19 @@
  * - EventBridge: JSON 1.1 protocol. `x-amz-target: AWSEvents.PutEvents`; the reply is
  *   `{ FailedEntryCount, Entries: [{ EventId }] }`, one entry per request entry, in order.
  *
+ * - S3: REST. `PUT /<bucket>/<key>` is PutObject, path-style: the SDK addresses a bucket by path, not by
+ *   host name, when its endpoint (AWS_ENDPOINT_URL_S3) is an IP address. The reply carries an ETag; a
+ *   body sent `aws-chunked` (a streamed upload with a trailing checksum) is decoded.
+ *
  * Failure injection (`failNext`) answers the next N calls with a throttling error or a 500, in the
  * error shape of each protocol, so the SDK's retry classification treats them as the real thing.
  */
 import { createHash, randomUUID } from 'crypto';
-import { createServer, Server, ServerResponse } from 'http';
+import { createServer, IncomingHttpHeaders, Server, ServerResponse } from 'http';
 import { LOCAL_ACCOUNT } from './local-aws';
-import { closeServer, listenOnLoopback, readBody } from './loopback-server';
+import { closeServer, listenOnLoopback, readBytes } from './loopback-server';
 
-export type Service = 'sns' | 'sqs' | 'events';
+export type Service = 'sns' | 'sqs' | 'events' | 's3';
 export type FailureKind = 'throttle' | 'server-error';
 
 export interface MessageAttribute {
@@ -66,6 +70,16 @@ export interface SentMessage {
   readonly DelaySeconds?: number;
 }
 
+/** An S3 object as put (PutObject). */
+export interface PutObject {
+  readonly Bucket: string;
+  readonly Key: string;
+  /** The object's bytes as stored (still gzip when sent with Content-Encoding gzip). */
+  readonly Body: Buffer;
+  readonly ContentType?: string;
+  readonly ContentEncoding?: string;
+}
+
 export interface RecordedCall {
   readonly service: Service;
   readonly action: string;
@@ -87,6 +101,8 @@ export interface RecordingEndpoint {
   sent(): SentMessage[];
   /** EventBridge entries accepted (PutEvents calls expanded). */
   putEvents(): PutEventsEntry[];
+  /** S3 objects accepted (PutObject), in arrival order; a key put twice appears twice. */
+  objects(): PutObject[];
   /** Answer the next `count` calls (optionally of one service only) with this failure. */
   failNext(count: number, kind?: FailureKind, service?: Service): void;
   /** Forget recorded calls (failure injections stay armed). */
@@ -184,6 +200,21 @@ function xmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** The payload of an `aws-chunked` body: `<hex size>[;chunk-signature=…]\r\n<bytes>\r\n`, up to the 0-size chunk (trailers after it). */
+export function decodeAwsChunked(raw: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let at = 0;
+  while (at < raw.length) {
+    const eol = raw.indexOf('\r\n', at);
+    if (eol < 0) break;
+    const size = parseInt(raw.subarray(at, eol).toString('ascii').split(';')[0], 16);
+    if (!Number.isFinite(size) || size === 0) break;
+    parts.push(raw.subarray(eol + 2, eol + 2 + size));
+    at = eol + 2 + size + 2;
+  }
+  return Buffer.concat(parts);
+}
+
 const SNS_NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
 /** Start the endpoint on 127.0.0.1, on a free port. */
@@ -275,10 +306,36 @@ export async function startRecordingEndpoint(): Promise<RecordingEndpoint> {
     res.end(JSON.stringify({ FailedEntryCount: 0, Entries: entries.map((e: PutEventsEntry) => ({ EventId: e.EventId })) }));
   };
 
+  const handleS3 = (res: ServerResponse, method: string, url: string, headers: IncomingHttpHeaders, raw: Buffer) => {
+    const failure = takeFailure('s3');
+    const [bucket, ...keyParts] = url.split('?')[0].replace(/^\//, '').split('/');
+    const key = keyParts.map(decodeURIComponent).join('/');
+    const supported = method === 'PUT' && bucket !== '' && key !== '';
+    const body = String(headers['content-encoding'] ?? '').includes('aws-chunked') ? decodeAwsChunked(raw) : raw;
+    const header = (name: string) => (typeof headers[name] === 'string' ? headers[name] as string : undefined);
+    const encoding = header('content-encoding')?.split(',').map((e) => e.trim()).filter((e) => e !== 'aws-chunked').join(',') || undefined;
+    const payload: PutObject = { Bucket: decodeURIComponent(bucket), Key: key, Body: body, ContentType: header('content-type'), ContentEncoding: encoding };
+    calls.push({ service: 's3', action: supported ? 'PutObject' : `${method} ${url}`, payload, outcome: failure ?? (supported ? 'ok' : 'unsupported'), at: Date.now() });
+    if (failure || !supported) {
+      // REST-XML errors; "SlowDown" (503) is what S3 throttles with, and the SDK retries it.
+      const [status, code, message] = failure === 'throttle' ? [503, 'SlowDown', 'Please reduce your request rate.']
+        : failure === 'server-error' ? [500, 'InternalError', 'injected failure']
+          : [501, 'NotImplemented', `${method} ${url} is not supported by the recording endpoint`];
+      res.writeHead(status, { 'content-type': 'application/xml' });
+      res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message><RequestId>${randomUUID()}</RequestId></Error>`);
+      return;
+    }
+    res.writeHead(200, { 'etag': `"${md5Hex(body)}"`, 'x-amz-request-id': randomUUID(), 'content-length': '0' });
+    res.end();
+  };
+
   const server: Server = createServer((req, res) => {
-    readBody(req).then((body) => {
+    readBytes(req).then((raw) => {
+      const body = raw.toString('utf8');
       const target = req.headers['x-amz-target'];
-      if (typeof target === 'string' && target.startsWith('AmazonSQS.')) {
+      if (req.method === 'PUT' || req.method === 'GET' || req.method === 'DELETE') {
+        handleS3(res, req.method, req.url ?? '/', req.headers, raw);
+      } else if (typeof target === 'string' && target.startsWith('AmazonSQS.')) {
         handleSqs(res, target.slice('AmazonSQS.'.length), body ? JSON.parse(body) : {});
       } else if (typeof target === 'string' && target.startsWith('AWSEvents.')) {
         handleEvents(res, target.slice('AWSEvents.'.length), body ? JSON.parse(body) : {});
@@ -301,6 +358,7 @@ export async function startRecordingEndpoint(): Promise<RecordingEndpoint> {
       .flatMap((c) => (c.action === 'SendMessageBatch' ? c.payload.Entries.map((e: any) => ({ QueueUrl: c.payload.QueueUrl, ...e })) : [c.payload]))
       .map((m: any) => ({ ...m, MessageAttributes: m.MessageAttributes ?? {} })),
     putEvents: () => calls.filter((c) => c.service === 'events' && c.outcome === 'ok').flatMap((c) => c.payload.Entries),
+    objects: () => calls.filter((c) => c.service === 's3' && c.outcome === 'ok').map((c) => c.payload as PutObject),
     failNext: (count, kind = 'throttle', service) => {
       for (let i = 0; i < count; i++) failures.push({ kind, service });
     },

@@ -139,6 +139,12 @@ export class ConfigMonitoringAgent extends Construct {
       forwardedEvents: props.forwardedEvents ?? [ConfigEventType.CONFIGURATION_ITEM_CHANGE, ConfigEventType.COMPLIANCE_CHANGE],
       retryAttempts: props.retryAttempts ?? 185,
       maxEventAge: props.maxEventAge ?? Duration.hours(24),
+      // The remediation executions of the agent's own rules are forwarded too, so the master can link and notify them.
+      remediations: (props.rules ?? []).filter((rule) => rule.remediation !== undefined).map((rule) => ({
+        documentName: rule.remediation!.documentName,
+        configRuleName: rule.ruleName,
+        resourceType: rule.remediation!._resourceType(),
+      })),
     };
     validateForwarding(this, options);
 

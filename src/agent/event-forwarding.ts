@@ -3,6 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { remediationEventPattern, RemediationEventSource } from './forwarding/remediation-events';
 import { validateDurationInRange, validateIntegerInRange, validateWholeUnits } from '../master/validation';
 
 /**
@@ -48,11 +49,19 @@ export interface EventForwardingOptions {
   readonly forwardedEvents: ConfigEventType[];
   readonly retryAttempts: number;
   readonly maxEventAge: Duration;
+  /**
+   * The agent's remediation configurations: the status changes of their automation executions are forwarded too.
+   *
+   * @default - none: no remediation events are forwarded
+   */
+  readonly remediations?: RemediationEventSource[];
 }
 
 /** The parts of the forwarding the agent exposes. */
 export interface DirectForwarding {
   readonly rule: events.Rule;
+  /** The rule that forwards the remediation executions, when the agent has remediations. */
+  readonly remediationRule?: events.Rule;
   readonly role: iam.Role;
   readonly deadLetterQueue: sqs.Queue;
 }
@@ -129,14 +138,22 @@ export function createEventForwarding(scope: Construct, options: EventForwarding
     },
   });
 
+  // A rule of its own rather than an `$or` in ForwardRule: the two patterns stay readable, and ForwardRule stays as
+  // it is for agents without remediations.
+  const remediations = options.remediations ?? [];
+  const remediationRule = remediations.length === 0 ? undefined : new events.Rule(scope, 'RemediationForwardRule', {
+    description: 'Forwards the status changes of this agent\'s remediation executions to the central config-monitoring bus',
+    eventPattern: remediationEventPattern(remediations),
+  });
+
   deadLetterQueue.addToResourcePolicy(new iam.PolicyStatement({
     principals: [new iam.ServicePrincipal('events.amazonaws.com')],
     actions: ['sqs:SendMessage'],
     resources: [deadLetterQueue.queueArn],
-    conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
+    conditions: { ArnEquals: { 'aws:SourceArn': remediationRule ? [rule.ruleArn, remediationRule.ruleArn] : rule.ruleArn } },
   }));
 
-  rule.addTarget({
+  const target: events.IRuleTarget = {
     bind: () => ({
       arn: options.centralEventBus.eventBusArn,
       role,
@@ -146,7 +163,9 @@ export function createEventForwarding(scope: Construct, options: EventForwarding
         maximumEventAgeInSeconds: options.maxEventAge.toSeconds(),
       },
     }),
-  });
+  };
+  rule.addTarget(target);
+  remediationRule?.addTarget(target);
 
-  return { rule, role, deadLetterQueue };
+  return { rule, role, deadLetterQueue, remediationRule };
 }

@@ -7,6 +7,7 @@ import { Logger } from '../runtime/observability/logger';
 import { AccountActivityRecorder } from '../runtime/pipeline/account-activity';
 import { DeadLetterQueue } from '../runtime/pipeline/dead-letter';
 import { processBatch } from '../runtime/pipeline/process-batch';
+import { RemediationRepository } from '../runtime/pipeline/remediation-repository';
 import { TransitionNotifier } from '../runtime/pipeline/transition-notifier';
 import { ConfigComplianceRepository } from '../runtime/store/config-compliance-repository';
 import { HistoryRepository } from '../runtime/store/history-repository';
@@ -18,6 +19,7 @@ const context = {
   history: new HistoryRepository(documentClient, requireEnv('EVENTS_TABLE_NAME')),
   notifier: new TransitionNotifier(new SNSClient({}), requireEnv('NOTIFICATION_TOPIC_ARN')),
   historyRetentionDays: positiveIntegerEnv('HISTORY_RETENTION_DAYS'),
+  remediations: new RemediationRepository(documentClient, requireEnv('COMPLIANCE_TABLE_NAME'), requireEnv('EVENTS_TABLE_NAME')),
   now: () => new Date(),
 };
 // Module scope: its memory of what it wrote keeps the cost at one write per account-region per 15 minutes per container.

@@ -36,6 +36,11 @@ export const EVENTS_TTL_ATTRIBUTE = 'expires_at';
 export interface ComplianceStoreOptions {
   readonly encryptionKey?: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * Whether the events table has a stream of old images, which the history archive reads to catch TTL expiries.
+   * Off without the archive: a stream nobody reads is free, but it is one more thing to explain.
+   */
+  readonly historyStream?: boolean;
 }
 
 /** The two tables of the compliance store. */
@@ -94,6 +99,8 @@ export function createComplianceStore(scope: Construct, options: ComplianceStore
   const eventsTable = new dynamodb.TableV2(scope, 'EventsTable', {
     ...common,
     timeToLiveAttribute: EVENTS_TTL_ATTRIBUTE,
+    // The old image is what an expiry leaves: the item as it was, which the archive writes to S3.
+    dynamoStream: options.historyStream ? dynamodb.StreamViewType.OLD_IMAGE : undefined,
   });
 
   return { complianceTable, eventsTable };

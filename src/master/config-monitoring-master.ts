@@ -13,6 +13,8 @@ import { ComplianceAggregator } from './aggregation/compliance-aggregator';
 import { ComplianceReconciliation } from './aggregation/compliance-reconciliation';
 import { ComplianceApi } from './api/compliance-api';
 import { ComplianceApiOptions } from './api/compliance-api-options';
+import { HistoryArchive } from './archive/history-archive';
+import { HistoryArchiveOptions } from './archive/history-archive-options';
 import { createComplianceStore } from './compliance-store';
 import { AccountActivityCheck } from './dashboard/account-activity-check';
 import { ComplianceDashboard, type ComplianceDashboardOptions } from './dashboard/compliance-dashboard';
@@ -187,6 +189,14 @@ export interface ConfigMonitoringMasterProps {
   readonly complianceApi?: ComplianceApiOptions;
 
   /**
+   * Archive history items to S3 before TTL removes them from the events table (DynamoDB Streams → ArchiveHistory → S3,
+   * `history/dt=YYYY-MM-DD/account=<id>/…json.gz`). Retention in S3 is set here, apart from `historyRetention`.
+   *
+   * @default - no archive: expired history is gone
+   */
+  readonly historyArchive?: HistoryArchiveOptions;
+
+  /**
    * The CloudWatch dashboard and alarms: their name, the topic the alarms notify, the drift threshold and the
    * silent-account period.
    *
@@ -290,6 +300,12 @@ export class ConfigMonitoringMaster extends Construct {
   /** The function that writes the daily report, when `dailyReport` is set. */
   public readonly dailyReportHandler?: lambda.IFunction;
 
+  /** The archive of expiring history, when `historyArchive` is set. */
+  public readonly historyArchiveBucket?: s3.IBucket;
+
+  /** The function that archives expiring history, when `historyArchive` is set. */
+  public readonly historyArchiveHandler?: lambda.IFunction;
+
   /** The compliance API's base URL, when `complianceApi` is set. */
   public readonly complianceApiUrl?: string;
 
@@ -327,7 +343,11 @@ export class ConfigMonitoringMaster extends Construct {
     });
     grantAgentsPutEvents(this, this.eventBus, props.organizationId, agentAccounts);
 
-    const store = createComplianceStore(this, { encryptionKey: props.encryptionKey, removalPolicy });
+    const store = createComplianceStore(this, {
+      encryptionKey: props.encryptionKey,
+      removalPolicy,
+      historyStream: props.historyArchive !== undefined,
+    });
     this.complianceTable = store.complianceTable;
     this.eventsTable = store.eventsTable;
 
@@ -422,6 +442,17 @@ export class ConfigMonitoringMaster extends Construct {
       });
       this.dailyReportBucket = report.bucket;
       this.dailyReportHandler = report.handler;
+    }
+
+    if (props.historyArchive) {
+      const archive = new HistoryArchive(this, 'HistoryArchive', {
+        ...props.historyArchive,
+        eventsTable: this.eventsTable,
+        encryptionKey: props.encryptionKey,
+        removalPolicy,
+      });
+      this.historyArchiveBucket = archive.bucket;
+      this.historyArchiveHandler = archive.handler;
     }
   }
 

@@ -10,8 +10,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { RULE_INDEX_NAME } from './compliance-store';
+import { ACCEPTED_SOURCES, ACCEPTED_SSM_DETAIL_TYPES, CONFIG_SOURCES, SSM_SOURCE } from './monitoring-event-bus';
 import { grantLogsUseOfKey } from '../common/logs-key-grant';
-import { ACCEPTED_SOURCES } from './monitoring-event-bus';
 import { HandleConfigEventsFunction } from '../handlers/handle-config-events-function';
 
 /** The handler's timeout: a batch of 100 records takes a few seconds; the rest is headroom for throttling retries. */
@@ -92,12 +93,17 @@ export function createEventPipeline(scope: Construct, options: EventPipelineOpti
     removalPolicy: options.removalPolicy,
   });
 
-  // Only Config's sources: other events on a shared bus (GuardDuty, Health, CloudWatch…) never reach the pipeline.
+  // Only Config's sources and the remediation executions: other events on a shared bus (GuardDuty, Health, other SSM
+  // events…) never reach the pipeline. EventPattern has no `$or`, so it is set on the CloudFormation resource.
   const rule = new events.Rule(scope, 'ConfigEventsRule', {
     description: 'Config events from the agents to the compliance pipeline',
     eventBus: options.eventBus,
     eventPattern: { source: ACCEPTED_SOURCES },
   });
+  const cfnRule = rule.node.defaultChild as events.CfnRule;
+  cfnRule.addPropertyOverride('EventPattern', masterEventPattern());
+  // Overrides merge: the plain `source` list would otherwise stay next to `$or` and let every aws.ssm event through.
+  cfnRule.addPropertyDeletionOverride('EventPattern.source');
   // The SqsQueue target grants EventBridge sqs:SendMessage on both queues (scoped to this rule) and, with a
   // customer-managed key, the use of that key, which the dead-letter queue shares.
   rule.addTarget(new targets.SqsQueue(bufferQueue, {
@@ -154,6 +160,21 @@ export function createEventPipeline(scope: Construct, options: EventPipelineOpti
   return { rule, bufferQueue, deadLetterQueue, handler, logGroup };
 }
 
+/**
+ * The master rule's pattern: every event of Config's and the agents' sources, and of `aws.ssm` only the automation
+ * execution status changes.
+ *
+ * @internal
+ */
+export function masterEventPattern(): Record<string, unknown> {
+  return {
+    $or: [
+      { source: CONFIG_SOURCES },
+      { 'source': [SSM_SOURCE], 'detail-type': ACCEPTED_SSM_DETAIL_TYPES },
+    ],
+  };
+}
+
 /** Exactly what the handler calls, on exactly the resources it calls it on. */
 function grantHandler(handler: lambda.Function, deadLetterQueue: sqs.IQueue, options: EventPipelineOptions): void {
   handler.addToRolePolicy(new iam.PolicyStatement({
@@ -164,8 +185,13 @@ function grantHandler(handler: lambda.Function, deadLetterQueue: sqs.IQueue, opt
       'dynamodb:UpdateItem',
       'dynamodb:DeleteItem',
     ],
-    // The base tables only: the handler reads items by key and queries a resource's partition, never the index.
+    // The base tables: the handler reads items by key and queries a resource's partition.
     resources: [options.complianceTable.tableArn, options.eventsTable.tableArn],
+  }));
+  // The rule index, to find the non-compliant item a remediation execution acted on (apply-remediation-result.ts).
+  handler.addToRolePolicy(new iam.PolicyStatement({
+    actions: ['dynamodb:Query'],
+    resources: [`${options.complianceTable.tableArn}/index/${RULE_INDEX_NAME}`],
   }));
   // Unprocessable records go to the dead-letter queue with their reason, sent by the handler itself.
   handler.addToRolePolicy(new iam.PolicyStatement({

@@ -6,7 +6,14 @@ import { ConfigMonitoringMaster, ConfigMonitoringMasterProps } from '../../src';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 const ORG = 'o-a1b2c3d4e5';
-const SOURCES = ['aws.config', 'monitoring.agent.config'];
+const SOURCES = ['aws.config', 'monitoring.agent.config', 'aws.ssm'];
+// The rule takes every Config and agent event, and of aws.ssm only the remediation executions' status changes.
+const RULE_PATTERN = {
+  $or: [
+    { source: ['aws.config', 'monitoring.agent.config'] },
+    { 'source': ['aws.ssm'], 'detail-type': ['EC2 Automation Execution Status-change Notification'] },
+  ],
+};
 
 function synth(props: ConfigMonitoringMasterProps, prepare?: (stack: Stack) => Partial<ConfigMonitoringMasterProps>) {
   const stack = new Stack(new App(), 'Master', { env: ENV });
@@ -28,7 +35,7 @@ describe('monitoring event bus, default (organization)', () => {
     expect(ConfigMonitoringMaster.DEFAULT_EVENT_BUS_NAME).toBe('config-monitoring');
   });
 
-  test('grants the organization events:PutEvents for the two Config sources only', () => {
+  test('grants the organization events:PutEvents for the Config, agent and SSM sources only', () => {
     template.resourceCountIs('AWS::Events::EventBusPolicy', 1);
     template.hasResourceProperties('AWS::Events::EventBusPolicy', {
       EventBusName: { Ref: Match.stringLikeRegexp('MonitoringEventBus') },
@@ -49,12 +56,12 @@ describe('monitoring event bus, default (organization)', () => {
     }
   });
 
-  test('the rule on the bus matches only the two Config sources', () => {
+  test('the rule on the bus matches the Config sources and, of SSM, only automation execution status changes', () => {
     // One rule on the monitoring bus (the account activity schedule is on the default bus).
     expect(Object.values(template.findResources('AWS::Events::Rule')).filter((r: any) => r.Properties.EventBusName)).toHaveLength(1);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: Match.stringLikeRegexp('MonitoringEventBus') },
-      EventPattern: Match.exact({ source: SOURCES }),
+      EventPattern: Match.exact(RULE_PATTERN),
       State: 'ENABLED',
     });
   });
@@ -120,7 +127,7 @@ describe('monitoring event bus, overrides', () => {
     });
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: 'shared-bus',
-      EventPattern: Match.exact({ source: SOURCES }),
+      EventPattern: Match.exact(RULE_PATTERN),
     });
   });
 

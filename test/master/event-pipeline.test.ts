@@ -176,6 +176,12 @@ describe('event pipeline, defaults', () => {
       Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
       Resource: tables,
     }]);
+    // Remediation executions are linked to their item through the rule index: Query on that index only.
+    expect(byAction('dynamodb:Query').filter((s) => s.Action === 'dynamodb:Query')).toEqual([{
+      Effect: 'Allow',
+      Action: 'dynamodb:Query',
+      Resource: { 'Fn::Join': ['', [tables[0], '/index/ConfigComplianceByRule-Index']] },
+    }]);
     expect(byAction('sqs:SendMessage')).toEqual([{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [dlq, 'Arn'] } }]);
     expect(byAction('sns:Publish')).toEqual([{ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: topic } }]);
     expect(byAction('logs:PutLogEvents')).toEqual([{
@@ -187,7 +193,7 @@ describe('event pipeline, defaults', () => {
 
     const allActions = statements.flatMap((s) => [s.Action].flat());
     expect(allActions.sort()).toEqual([
-      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Query', 'dynamodb:UpdateItem',
       'logs:CreateLogStream', 'logs:PutLogEvents',
       'sns:Publish',
       'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage',

@@ -52,6 +52,8 @@ describe('cdk-nag AwsSolutions over the example app', () => {
       `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs] at ${api}/CloudWatchRole`,
       `AwsSolutions-IAM5[Resource::<MonitoringDailyReportBucket298A8124.Arn>/latest/*] at ${master}/DailyReport/Role`,
       `AwsSolutions-IAM5[Resource::<MonitoringDailyReportBucket298A8124.Arn>/reports/*] at ${master}/DailyReport/Role`,
+      `AwsSolutions-IAM5[Resource::<MonitoringHistoryArchiveBucket607EA783.Arn>/history/*] at ${master}/HistoryArchive/Role`,
+      `AwsSolutions-SQS3 at ${master}/HistoryArchive/DeadLetterQueue`,
       ...perRecordingAgent('eu-west-1'),
       ...perRecordingAgent('us-east-1'),
       'AwsSolutions-SQS3 at ConfigMonitoringAgent-333333333333-eu-west-1/Agent/DeadLetterQueue',

@@ -8,7 +8,7 @@ import { ConfigMonitoringAgent, ConfigMonitoringMaster } from '../../src';
 import { GUARD_BINARY, GUARD_RULES, GuardException, guardApp, unexcused } from '../support/policy-checks';
 
 const FUNCTIONS_OUTSIDE_A_VPC = new RegExp('(HandleConfigEvents|Reconciliation|DailyReportFunction|ComplianceApiHandler'
-  + '|AccountActivityCheckFunction|EnrichedForwarderFunction)[0-9A-F]{8}$|^AWS679f53fac002430cb0da5b7982bd2287');
+  + '|AccountActivityCheckFunction|EnrichedForwarderFunction|HistoryArchiveFunction)[0-9A-F]{8}$|^AWS679f53fac002430cb0da5b7982bd2287');
 
 /** Policy choices of the constructs, also justified in the README (Policy checks). */
 const EXCEPTIONS: GuardException[] = [
@@ -21,9 +21,10 @@ const EXCEPTIONS: GuardException[] = [
   },
   {
     control: 'CT.S3.PR.9',
-    resources: /(DeliveryBucket|AccessLogsBucket|DailyReportBucket)[0-9A-F]{8}$/,
+    resources: /(DeliveryBucket|AccessLogsBucket|DailyReportBucket|HistoryArchiveBucket)[0-9A-F]{8}$/,
     reason: 'Object Lock: AWS Config does not deliver to a bucket with Object Lock, daily reports overwrite latest/ and expire '
-      + 'through lifecycle rules, and access-log buckets expire their logs; versioning keeps every overwritten object.',
+      + 'through lifecycle rules, the history archive rewrites an object when a stream batch is retried, and access-log buckets '
+      + 'expire their logs; versioning keeps every overwritten object.',
   },
   {
     control: 'CT.S3.PR.2',

@@ -1,15 +1,16 @@
-import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EnrichedForwardingOptions } from './enriched-forwarding-options';
+import { remediationDocumentsSetting, remediationEventPattern, RemediationEventSource } from './remediation-events';
+import { grantLogsUseOfKey } from '../../common/logs-key-grant';
 import { ProcessConfigEventsFunction } from '../../handlers/process-config-events-function';
 import { ConfigEventType } from '../event-forwarding';
 
@@ -46,6 +47,8 @@ export interface EnrichedForwarderProps extends EnrichedForwardingOptions {
   readonly forwardedEvents: ConfigEventType[];
   readonly retryAttempts: number;
   readonly maxEventAge: Duration;
+  /** The agent's remediation configurations, whose executions are forwarded too. */
+  readonly remediations?: RemediationEventSource[];
 }
 
 /**
@@ -57,6 +60,8 @@ export interface EnrichedForwarderProps extends EnrichedForwardingOptions {
  */
 export class EnrichedForwarder extends Construct {
   public readonly rule: events.Rule;
+  /** The rule that takes the agent's remediation executions to the buffer, when it has remediations. */
+  public readonly remediationRule?: events.Rule;
   public readonly bufferQueue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
   public readonly role: iam.Role;
@@ -103,12 +108,23 @@ export class EnrichedForwarder extends Construct {
       retryAttempts: props.retryAttempts,
       maxEventAge: props.maxEventAge,
     }));
+    if ((props.remediations ?? []).length > 0) {
+      this.remediationRule = new events.Rule(this, 'RemediationRule', {
+        description: 'This agent\'s remediation executions to the ProcessConfigEvents function, which forwards them to the central bus',
+        eventPattern: remediationEventPattern(props.remediations!),
+      });
+      this.remediationRule.addTarget(new targets.SqsQueue(this.bufferQueue, {
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: props.retryAttempts,
+        maxEventAge: props.maxEventAge,
+      }));
+    }
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: PROCESSOR_LOG_RETENTION,
       encryptionKey: key,
     });
-    if (key) grantLogsUseOfKey(key, stack);
+    if (key) grantLogsUseOfKey(this, key);
 
     // An own role instead of the default one with AWSLambdaBasicExecutionRole (logs:* on every log group).
     this.role = new iam.Role(this, 'Role', {
@@ -238,6 +254,7 @@ function settingsDocument(scope: Construct, props: EnrichedForwarderProps): stri
     accountName: props.accountName,
     labels: props.labels,
     oversizedItemsBucket: props.oversizedItemsBucket?.bucketName,
+    remediationDocuments: remediationDocumentsSetting(props.remediations ?? []),
   };
   // Tokens (a bucket created in the same stack, an imported bus) count with the length of their placeholder: close
   // enough for a limit that only long label or resource-type lists approach.
@@ -278,18 +295,3 @@ function validateEnrichedForwarding(props: EnrichedForwardingOptions): void {
   }
 }
 
-/** CloudWatch Logs uses a customer-managed key only through the key policy, for log groups of this account and region. */
-function grantLogsUseOfKey(key: kms.IKey, stack: Stack): void {
-  key.grant(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
-    conditions: {
-      ArnLike: {
-        'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-          service: 'logs',
-          resource: 'log-group',
-          resourceName: '*',
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      },
-    },
-  }), 'kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*');
-}

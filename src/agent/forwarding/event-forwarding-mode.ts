@@ -11,6 +11,8 @@ import { createEventForwarding, EventForwardingOptions } from '../event-forwardi
 export interface BoundForwarding {
   /** The rule on the default bus that takes the Config events. */
   readonly rule: events.IRule;
+  /** The rule that takes the remediation executions, when the agent has remediations. */
+  readonly remediationRule?: events.IRule;
   /** The role that puts events on the central bus (EventBridge's in direct mode, the function's in enriched mode). */
   readonly role: iam.IRole;
   /** Where events that could not be forwarded end. */
@@ -68,6 +70,7 @@ export class EventForwarding {
     const forwarder = new EnrichedForwarder(scope, 'EnrichedForwarder', { ...this.enrichedOptions, ...options });
     return {
       rule: forwarder.rule,
+      remediationRule: forwarder.remediationRule,
       role: forwarder.role,
       deadLetterQueue: forwarder.deadLetterQueue,
       processor: forwarder.function,

@@ -315,6 +315,15 @@ export class Remediation {
   }
 
   /**
+   * The resource type the remediation acts on, when known (given, or known for an AWS-owned document).
+   *
+   * @internal
+   */
+  public _resourceType(): string | undefined {
+    return this.options.resourceType?.complianceResourceType ?? this.options.document._resourceType();
+  }
+
+  /**
    * Creates the automation role in `scope` (id `<id>Role`), with the document's policy, the user's statements and
    * `iam:PassRole` on itself.
    *
@@ -372,7 +381,7 @@ export class Remediation {
       ConcurrentExecutionRatePercentage: this.options.concurrencyPercentage,
       ErrorPercentage: this.options.errorPercentage,
     };
-    const resourceType = this.options.resourceType?.complianceResourceType ?? this.options.document._resourceType();
+    const resourceType = this._resourceType();
     return dropUndefined({
       TargetType: 'SSM_DOCUMENT',
       TargetId: this.documentName,

@@ -7,8 +7,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { grantLogsUseOfKey } from '../../common/logs-key-grant';
 import type { ComplianceApiOptions } from './compliance-api-options';
+import { grantLogsUseOfKey } from '../../common/logs-key-grant';
 import { ComplianceApiFunction } from '../../handlers/compliance-api-function';
 import { validateIntegerInRange } from '../validation';
 

@@ -9,8 +9,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { grantLogsUseOfKey } from '../../common/logs-key-grant';
 import { DailyReportOptions } from './daily-report-options';
+import { grantLogsUseOfKey } from '../../common/logs-key-grant';
 import { DailyReportFunction } from '../../handlers/daily-report-function';
 import { validateDurationInRange, validateWholeUnits } from '../validation';
 

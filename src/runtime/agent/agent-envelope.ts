@@ -16,9 +16,11 @@ export interface Enrichment {
   readonly accountName?: string;
   readonly labels?: Readonly<Record<string, string>>;
   readonly tags?: Readonly<Record<string, string>>;
+  /** Remediation executions only: the agent's rules (and resource types) that run the execution's document. */
+  readonly remediation?: { readonly configRuleNames: readonly string[]; readonly resourceTypes: readonly string[] };
 }
 
-/** One original aws.config event and the ways it may be forwarded, the richest first. */
+/** One original aws.config (or aws.ssm remediation) event and the ways it may be forwarded, the richest first. */
 export interface ForwardCandidate {
   readonly original: Readonly<Record<string, unknown>>;
   /** The full item resolved from S3 in place of an oversized summary. */
@@ -93,6 +95,7 @@ function compact(enrichment: Enrichment): Enrichment {
   if (enrichment.accountName !== undefined) out.accountName = enrichment.accountName;
   if (enrichment.labels !== undefined && Object.keys(enrichment.labels).length > 0) out.labels = enrichment.labels;
   if (enrichment.tags !== undefined && Object.keys(enrichment.tags).length > 0) out.tags = enrichment.tags;
+  if (enrichment.remediation !== undefined) out.remediation = enrichment.remediation;
   return out;
 }
 

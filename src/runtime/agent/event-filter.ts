@@ -1,10 +1,10 @@
-import type { ForwardingSettings } from './forwarding-settings';
+import type { ForwardingSettings, RemediationDocumentUse } from './forwarding-settings';
 import { isSampledIn } from './sampling';
 import { isDeletion, type ConfigItemChange } from '../models/config-item';
 import type { ParsedEvent } from '../parsing/parsed-event';
 
 /** Why an event was not forwarded: each reason has its own metric, so a filter that drops too much shows. */
-export type DropReason = 'resource-type' | 'not-applicable' | 'relationship-only' | 'sampled-out';
+export type DropReason = 'resource-type' | 'not-applicable' | 'relationship-only' | 'sampled-out' | 'unknown-document';
 
 export type FilterDecision = { readonly forward: true } | { readonly forward: false; readonly reason: DropReason };
 
@@ -32,6 +32,11 @@ const RELATIONSHIP_OR_METADATA_SEGMENTS: ReadonlySet<string> = new Set([
  */
 export function decide(event: ParsedEvent, eventId: string | undefined, settings: ForwardingSettings): FilterDecision {
   if (event.kind === 'skipped') return FORWARD;
+  // The rule already selects the remediation documents; this is the same check, so a rule edited by hand (or a
+  // document removed since) never forwards other automations. Remediation results are never sampled.
+  if (event.kind === 'remediation') {
+    return remediationDocumentUse(event.result.documentName, settings) ? FORWARD : { forward: false, reason: 'unknown-document' };
+  }
   const resourceType = event.kind === 'compliance' ? event.result.resourceType : event.item.resourceType;
   if (!isResourceTypeForwarded(resourceType, settings)) return { forward: false, reason: 'resource-type' };
 
@@ -72,4 +77,19 @@ function isResourceTypeForwarded(resourceType: string, settings: ForwardingSetti
 export function changedOnlyRelationshipsOrMetadata(item: ConfigItemChange): boolean {
   if (item.oversized || item.changeType !== 'UPDATE') return false;
   return item.changedProperties.every((path) => RELATIONSHIP_OR_METADATA_SEGMENTS.has(path.split('.')[0]));
+}
+
+/**
+ * The agent's use of an automation document, by the event's `Definition`. A remediation may name its document by ARN
+ * (a shared document): the execution event may carry either form, so both are looked up.
+ */
+export function remediationDocumentUse(definition: string, settings: ForwardingSettings): RemediationDocumentUse | undefined {
+  const documents = new Map(Object.entries(settings.remediationDocuments));
+  const byName = documents.get(definition);
+  if (byName) return byName;
+  for (const [name, use] of documents) {
+    if (name.startsWith('arn:') && name.split('/').pop() === definition) return use;
+    if (definition.startsWith('arn:') && definition.split('/').pop() === name) return use;
+  }
+  return undefined;
 }

@@ -8,6 +8,7 @@ export type ForwardingMetricName =
   | 'EventsDroppedNotApplicable'
   | 'EventsDroppedRelationshipOnly'
   | 'EventsSampledOut'
+  | 'EventsDroppedUnknownDocument'
   | 'DuplicateEvents'
   | 'OversizedItemsResolved'
   | 'OversizedItemsUnresolved'

@@ -23,6 +23,17 @@ export interface ForwardingSettings {
   readonly labels: Readonly<Record<string, string>>;
   /** Name of the bucket the function may read oversized configuration items from. */
   readonly oversizedItemsBucket?: string;
+  /**
+   * The automation documents of this account's remediations, each with the rules (and resource types) that use it:
+   * only their executions are forwarded, with these as hints for the master to link each execution to its item.
+   */
+  readonly remediationDocuments: Readonly<Record<string, RemediationDocumentUse>>;
+}
+
+/** The rules of the agent that run one automation document as their remediation. */
+export interface RemediationDocumentUse {
+  readonly configRuleNames: readonly string[];
+  readonly resourceTypes: readonly string[];
 }
 
 /** The environment variable that carries the settings. */
@@ -52,6 +63,7 @@ export function parseForwardingSettings(text: string | undefined): ForwardingSet
     ...optionalString(raw.accountName, 'accountName', 'accountName'),
     labels: stringMap(raw.labels, 'labels'),
     ...optionalString(raw.oversizedItemsBucket, 'oversizedItemsBucket', 'oversizedItemsBucket'),
+    remediationDocuments: remediationDocuments(raw.remediationDocuments),
   };
 }
 
@@ -87,6 +99,19 @@ function rates(value: unknown): Record<string, number> {
     throw new Error(`${SETTINGS_VARIABLE}.samplingRates must map resource types to rates from 0 to 1, got ${JSON.stringify(value)}`);
   }
   return value as Record<string, number>;
+}
+
+function remediationDocuments(value: unknown): Record<string, RemediationDocumentUse> {
+  if (value === undefined) return {};
+  const field = 'remediationDocuments';
+  if (!isObject(value)) throw new Error(`${SETTINGS_VARIABLE}.${field} must map document names to their rules, got ${JSON.stringify(value)}`);
+  return Object.fromEntries(Object.entries(value).map(([name, use]) => {
+    if (!isObject(use)) throw new Error(`${SETTINGS_VARIABLE}.${field}.${name} must be an object, got ${JSON.stringify(use)}`);
+    return [name, {
+      configRuleNames: stringList(use.configRuleNames, `${field}.${name}.configRuleNames`),
+      resourceTypes: stringList(use.resourceTypes, `${field}.${name}.resourceTypes`),
+    }];
+  }));
 }
 
 function optionalString<K extends string>(value: unknown, field: string, key: K): Partial<Record<K, string>> {

@@ -1,12 +1,13 @@
 import type { SQSBatchItemFailure, SQSRecord } from 'aws-lambda';
 import { buildEntry, entrySize, MAX_ENTRY_BYTES, type Enrichment } from './agent-envelope';
-import { decide, type DropReason } from './event-filter';
+import { decide, remediationDocumentUse, type DropReason } from './event-filter';
 import { ForwardingMetrics, type ForwardingMetricName } from './forwarding-metrics';
 import type { ForwardingSettings } from './forwarding-settings';
 import type { OversizedItemResolver, Resolution } from './oversized-item-resolver';
 import { MALFORMED_ENTRY_CODES, type OutgoingEntry, type PutEventsSender } from './put-events-sender';
 import { describeError, type Logger } from '../observability/logger';
 import { AWS_CONFIG_SOURCE, parseEventBridgeEvent } from '../parsing/parse-event';
+import { SSM_SOURCE } from '../parsing/parse-remediation-event';
 import { InvalidEventError, type ParsedEvent } from '../parsing/parsed-event';
 import type { DeadLetterQueue } from '../pipeline/dead-letter';
 
@@ -32,6 +33,7 @@ const DROP_METRICS: Record<DropReason, ForwardingMetricName> = {
   'not-applicable': 'EventsDroppedNotApplicable',
   'relationship-only': 'EventsDroppedRelationshipOnly',
   'sampled-out': 'EventsSampledOut',
+  'unknown-document': 'EventsDroppedUnknownDocument',
 };
 
 /** One event to forward, with every SQS record that carried it (SQS and EventBridge may both deliver twice). */
@@ -162,7 +164,9 @@ function readEvent(record: SQSRecord): Record<string, unknown> | string {
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'record body is not a JSON object';
   const source = (body as Record<string, unknown>).source;
-  if (source !== AWS_CONFIG_SOURCE) return `source: expected "${AWS_CONFIG_SOURCE}", got ${JSON.stringify(source)}`;
+  if (source !== AWS_CONFIG_SOURCE && source !== SSM_SOURCE) {
+    return `source: expected "${AWS_CONFIG_SOURCE}" or "${SSM_SOURCE}", got ${JSON.stringify(source)}`;
+  }
   return body as Record<string, unknown>;
 }
 
@@ -193,6 +197,14 @@ async function resolveOversizedItems(items: Pending[], dependencies: ForwardingD
 }
 
 function enrichmentFor(item: Pending, settings: ForwardingSettings): Enrichment {
+  if (item.parsed?.kind === 'remediation') {
+    const use = remediationDocumentUse(item.parsed.result.documentName, settings);
+    return {
+      ...(settings.accountName !== undefined ? { accountName: settings.accountName } : {}),
+      labels: settings.labels,
+      ...(use ? { remediation: { configRuleNames: use.configRuleNames, resourceTypes: use.resourceTypes } } : {}),
+    };
+  }
   let tags: Record<string, string> | undefined;
   if (item.resolution?.resolved) tags = item.resolution.tags;
   else if (item.parsed?.kind === 'configuration-item' && !item.parsed.item.oversized) tags = item.parsed.item.tags;

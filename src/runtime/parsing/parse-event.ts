@@ -1,5 +1,6 @@
 import { parseComplianceChange, COMPLIANCE_CHANGE_MESSAGE_TYPE } from './parse-compliance-change';
 import { CONFIGURATION_ITEM_MESSAGE_TYPES, parseConfigurationItemChange } from './parse-configuration-item';
+import { AUTOMATION_EXECUTION_STATUS_CHANGE, parseAutomationExecution, readRemediationHints, RemediationHints, SSM_SOURCE } from './parse-remediation-event';
 import {
   at,
   FieldLocation,
@@ -54,9 +55,9 @@ const STATUS_MESSAGE_TYPES: ReadonlyMap<string, string> = new Map([
 const ROOT = '';
 
 /**
- * An EventBridge event (object, or the JSON string of an SQS body) from `aws.config` or from the agent
- * (`monitoring.agent.config`, which wraps the original event). Throws InvalidEventError for anything that
- * can never be processed.
+ * An EventBridge event (object, or the JSON string of an SQS body) from `aws.config`, from `aws.ssm` (remediation
+ * executions) or from the agent (`monitoring.agent.config`, which wraps the original event). Throws
+ * InvalidEventError for anything that can never be processed.
  */
 export function parseEventBridgeEvent(event: unknown): ParsedEvent {
   const envelope = requireJsonObject(event, 'event');
@@ -64,10 +65,12 @@ export function parseEventBridgeEvent(event: unknown): ParsedEvent {
   switch (source) {
     case AWS_CONFIG_SOURCE:
       return parseConfigEnvelope(envelope, ROOT, {});
+    case SSM_SOURCE:
+      return parseSsmEnvelope(envelope, ROOT, {});
     case AGENT_SOURCE:
       return parseAgentEnvelope(envelope);
     default:
-      throw invalidField('source', source, `"${AWS_CONFIG_SOURCE}" or "${AGENT_SOURCE}"`);
+      throw invalidField('source', source, `"${AWS_CONFIG_SOURCE}", "${SSM_SOURCE}" or "${AGENT_SOURCE}"`);
   }
 }
 
@@ -98,8 +101,11 @@ function parseAgentEnvelope(envelope: JsonObject): ParsedEvent {
   }
   const inner = requireJsonObject(detail.event, 'detail.event');
   const innerSource = optionalString(inner.source, 'detail.event.source');
+  if (innerSource === SSM_SOURCE) {
+    return parseSsmEnvelope(inner, 'detail.event', readContext(envelope, ROOT), readRemediationHints(detail.enrichment, 'detail.enrichment'));
+  }
   if (innerSource !== undefined && innerSource !== AWS_CONFIG_SOURCE) {
-    throw invalidField('detail.event.source', innerSource, `"${AWS_CONFIG_SOURCE}"`);
+    throw invalidField('detail.event.source', innerSource, `"${AWS_CONFIG_SOURCE}" or "${SSM_SOURCE}"`);
   }
   // The inner event is the truth; the outer envelope (same account and region: the agent runs there) fills gaps.
   return parseConfigEnvelope(inner, 'detail.event', readContext(envelope, ROOT), envelope['detail-type']);
@@ -126,6 +132,21 @@ function parseConfigEnvelope(envelope: JsonObject, path: string, outer: MessageC
     time: own.time ?? outer.time,
   });
   return parseStateMessage(detail, messageType, context, location);
+}
+
+// Only the execution status changes are kept: every other SSM event (steps, Run Command…) is skipped, not failed.
+function parseSsmEnvelope(envelope: JsonObject, path: string, outer: MessageContext, hints: RemediationHints = {}): ParsedEvent {
+  const detailType = requireString(envelope['detail-type'], at(path, 'detail-type'));
+  if (detailType !== AUTOMATION_EXECUTION_STATUS_CHANGE) return { kind: 'skipped', detailType, reason: 'unknown-detail-type' };
+  const own = readContext(envelope, path);
+  const context = withoutUndefined<MessageContext>({
+    account: own.account ?? outer.account,
+    region: own.region ?? outer.region,
+    eventId: own.eventId ?? outer.eventId,
+    time: own.time ?? outer.time,
+  });
+  const detailPath = at(path, 'detail');
+  return { kind: 'remediation', result: parseAutomationExecution(requireJsonObject(envelope.detail, detailPath), context, detailPath, path, hints) };
 }
 
 function parseStateMessage(message: JsonObject, messageType: string, context: MessageContext, location: FieldLocation): ParsedEvent {

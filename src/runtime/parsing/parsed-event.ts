@@ -1,10 +1,12 @@
 import type { ComplianceResult } from '../models/compliance-result';
 import type { ConfigItemChange } from '../models/config-item';
+import type { RemediationResult } from '../models/remediation-result';
 
 /** What one incoming event turns into. Status notifications carry no state we keep, so they are skipped, not failed. */
 export type ParsedEvent =
   | { readonly kind: 'compliance'; readonly result: ComplianceResult }
   | { readonly kind: 'configuration-item'; readonly item: ConfigItemChange }
+  | { readonly kind: 'remediation'; readonly result: RemediationResult }
   | { readonly kind: 'skipped'; readonly detailType: string; readonly reason: 'status-notification' | 'unknown-detail-type' };
 
 /**

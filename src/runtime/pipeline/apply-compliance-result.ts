@@ -1,3 +1,4 @@
+import type { RemediationLink } from './remediation-repository';
 import { expiresAt, type WriteContext } from './write-context';
 import type { ComplianceResult } from '../models/compliance-result';
 import { compareToStored, toComplianceItem, type ComplianceItem, type PendingTransition } from '../store/compliance-item';
@@ -56,7 +57,7 @@ export async function applyComplianceResult(result: ComplianceResult, context: W
     const transition: PendingTransition | undefined = stored?.compliance_status === result.complianceStatus
       ? undefined
       : { ...(stored ? { from: stored.compliance_status } : {}), to: result.complianceStatus, at_ms: result.evaluatedAtMs };
-    const item = toComplianceItem(result, transition, context.now());
+    const item = withRemediation(toComplianceItem(result, transition, context.now()), stored, transition);
     if (!(await context.compliance.putIfUnchanged(item, stored))) continue;
 
     if (!stored && await deletedMeanwhile(result, context)) {
@@ -67,6 +68,18 @@ export async function applyComplianceResult(result: ComplianceResult, context: W
     return { outcome: 'transition', notified: await finishTransition(item, transition, context) };
   }
   throw new Error(`gave up after ${MAX_ATTEMPTS} concurrent updates of ${pk} ${sk}`);
+}
+
+/**
+ * Keeps the remediation link of the stored item (apply-remediation-result.ts writes it). A NON_COMPLIANT → COMPLIANT
+ * transition after a remediation resolves its link, marked with the transition's time: that transition's
+ * notification is the one "remediated" message (see TransitionNotifier), and a later change never repeats it.
+ */
+function withRemediation(item: ComplianceItem, stored: ComplianceItem | undefined, transition: PendingTransition | undefined): ComplianceItem {
+  const link = (stored as (ComplianceItem & { remediation?: RemediationLink }) | undefined)?.remediation;
+  if (link === undefined) return item;
+  const resolves = link.resolved_at_ms === undefined && transition?.from === 'NON_COMPLIANT' && transition.to === 'COMPLIANT';
+  return { ...item, remediation: resolves ? { ...link, resolved_at_ms: transition.at_ms } : link } as ComplianceItem;
 }
 
 /**

@@ -2,8 +2,10 @@ import type { SQSBatchItemFailure, SQSRecord } from 'aws-lambda';
 import { sightingOf, type AccountActivityRecorder, type AccountSighting } from './account-activity';
 import { applyComplianceResult } from './apply-compliance-result';
 import { applyConfigItem } from './apply-config-item';
+import { applyRemediationResult } from './apply-remediation-result';
 import type { DeadLetterQueue } from './dead-letter';
 import { isPermanentFailure } from './failure-kind';
+import { executionKey } from './remediation-repository';
 import type { WriteContext } from './write-context';
 import { describeError, type Logger } from '../observability/logger';
 import { MetricsBatch } from '../observability/metrics';
@@ -67,8 +69,13 @@ export async function processBatch(records: SQSRecord[], dependencies: BatchDepe
       dependencies.logger.debug('skipped event', { messageId: record.messageId, detailType: event.detailType, reason: event.reason });
       continue;
     }
+    if (event.kind === 'remediation' && !dependencies.context.remediations) {
+      metrics.add('EventsSkipped');
+      dependencies.logger.warn('remediation event skipped: the handler has no remediation repository', { messageId: record.messageId });
+      continue;
+    }
     const item = toWorkItem(record, event);
-    const key = resourceKey(event.kind === 'compliance' ? event.result : event.item);
+    const key = groupKey(event);
     groups.set(key, [...(groups.get(key) ?? []), item]);
   }
 
@@ -132,6 +139,22 @@ async function processOne(
       }
       if (outcome === 'stale' || outcome === 'duplicate' || outcome === 'retired') metrics.add('StaleOrDuplicateEvents');
       if (notified) metrics.add('NotificationsSent');
+    } else if (work.event.kind === 'remediation') {
+      const r = work.event.result;
+      const context = { ...dependencies.context, remediations: dependencies.context.remediations! };
+      const { outcome, notified, linkedItem } = await applyRemediationResult(r, context);
+      if (outcome !== 'recorded') metrics.add('StaleOrDuplicateEvents');
+      if (notified) metrics.add('NotificationsSent');
+      dependencies.logger.info('remediation execution', {
+        account: r.account,
+        region: r.region,
+        document: r.documentName,
+        execution_id: r.executionId,
+        remediation_status: r.status,
+        config_rule_name: r.configRuleName,
+        linked: linkedItem !== undefined,
+        outcome,
+      });
     } else {
       const { outcome } = await applyConfigItem(work.event.item, dependencies.context);
       if (outcome === 'duplicate') metrics.add('StaleOrDuplicateEvents');
@@ -161,10 +184,20 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+// Events of one resource run in order; the statuses of one remediation execution too.
+function groupKey(event: StoredEvent): string {
+  if (event.kind === 'remediation') return executionKey(event.result.account, event.result.region, event.result.executionId);
+  return resourceKey(event.kind === 'compliance' ? event.result : event.item);
+}
+
 function toWorkItem(record: SQSRecord, event: StoredEvent): WorkItem {
   if (event.kind === 'compliance') {
     const r = event.result;
     return { record, event, orderMs: r.evaluatedAtMs, identity: `C|${r.configRuleName}|${r.evaluatedAtMs}|${r.complianceStatus}` };
+  }
+  if (event.kind === 'remediation') {
+    const r = event.result;
+    return { record, event, orderMs: r.eventTimeMs, identity: `R|${r.executionId}|${r.eventTimeMs}|${r.status}` };
   }
   const i = event.item;
   return { record, event, orderMs: i.capturedAtMs, identity: `I|${i.configurationStateId ?? ''}|${i.capturedAtMs}|${i.configurationItemStatus}` };

@@ -1,3 +1,4 @@
+import type { RemediationRepository } from './remediation-repository';
 import type { TransitionNotifier } from './transition-notifier';
 import type { ConfigComplianceRepository } from '../store/config-compliance-repository';
 import type { HistoryRepository } from '../store/history-repository';
@@ -7,6 +8,8 @@ export interface WriteContext {
   readonly compliance: ConfigComplianceRepository;
   readonly history: HistoryRepository;
   readonly notifier: TransitionNotifier;
+  /** Remediation executions (records, links, history). Without it, remediation events are skipped. */
+  readonly remediations?: RemediationRepository;
   /** How long history records live in the events table before TTL removes them. */
   readonly historyRetentionDays: number;
   readonly now: () => Date;

@@ -20,6 +20,7 @@ export function settings(overrides: Partial<ForwardingSettings> = {}): Forwardin
     dropRelationshipOnlyChanges: false,
     samplingRates: {},
     labels: {},
+    remediationDocuments: {},
     ...overrides,
   };
 }

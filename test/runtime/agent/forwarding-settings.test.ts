@@ -14,6 +14,7 @@ describe('parseForwardingSettings', () => {
       accountName: 'workloads-prod',
       labels: { team: 'platform' },
       oversizedItemsBucket: 'config-delivery',
+      remediationDocuments: { 'AWS-DisableIncomingSSHOnPort22': { configRuleNames: ['restricted-ssh'], resourceTypes: ['AWS::EC2::SecurityGroup'] } },
     }));
     expect(parsed).toEqual({
       centralEventBusArn: BUS,
@@ -25,6 +26,7 @@ describe('parseForwardingSettings', () => {
       accountName: 'workloads-prod',
       labels: { team: 'platform' },
       oversizedItemsBucket: 'config-delivery',
+      remediationDocuments: { 'AWS-DisableIncomingSSHOnPort22': { configRuleNames: ['restricted-ssh'], resourceTypes: ['AWS::EC2::SecurityGroup'] } },
     });
   });
 
@@ -37,6 +39,7 @@ describe('parseForwardingSettings', () => {
       dropRelationshipOnlyChanges: false,
       samplingRates: {},
       labels: {},
+      remediationDocuments: {},
     });
   });
 
@@ -50,6 +53,9 @@ describe('parseForwardingSettings', () => {
     [JSON.stringify({ centralEventBusArn: BUS, samplingRates: { 'AWS::EC2::Instance': 2 } }), /samplingRates must map resource types to rates from 0 to 1/],
     [JSON.stringify({ centralEventBusArn: BUS, labels: { team: 1 } }), /labels must map strings to strings/],
     [JSON.stringify({ centralEventBusArn: BUS, accountName: '' }), /accountName must be a non-empty string/],
+    [JSON.stringify({ centralEventBusArn: BUS, remediationDocuments: ['AWS-X'] }), /remediationDocuments must map document names to their rules/],
+    [JSON.stringify({ centralEventBusArn: BUS, remediationDocuments: { 'AWS-X': 'r' } }), /remediationDocuments\.AWS-X must be an object/],
+    [JSON.stringify({ centralEventBusArn: BUS, remediationDocuments: { 'AWS-X': { configRuleNames: 'r' } } }), /remediationDocuments\.AWS-X\.configRuleNames must be a list/],
   ])('fails when the document is %s', (text, message) => {
     expect(() => parseForwardingSettings(text)).toThrow(message);
   });

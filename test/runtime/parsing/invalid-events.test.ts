@@ -40,7 +40,7 @@ describe('parseEventBridgeEvent fails on an envelope it cannot trust', () => {
     ['is an array', [complianceChangeEvent()], 'event: expected an object, got [{'],
     ['is JSON that does not parse', '{"source": "aws.config",', 'event: expected a JSON object ('],
     ['is JSON of a non-object', '"aws.config"', 'event: expected an object, got "aws.config"'],
-    ['has another source', awsConfigEvent('Config Rules Compliance Change', {}, { source: 'aws.ec2' }), 'source: expected "aws.config" or "monitoring.agent.config", got "aws.ec2"'],
+    ['has another source', awsConfigEvent('Config Rules Compliance Change', {}, { source: 'aws.ec2' }), 'source: expected "aws.config", "aws.ssm" or "monitoring.agent.config", got "aws.ec2"'],
     ['has no source', changed(ciEvent(), (e) => delete e.source), 'source: expected a non-empty string, got undefined'],
     ['has no detail-type', changed(ciEvent(), (e) => delete e['detail-type']), 'detail-type: expected a non-empty string, got undefined'],
     ['has no detail', changed(ciEvent(), (e) => delete e.detail), 'detail: expected an object, got undefined'],
@@ -127,7 +127,7 @@ describe('parseEventBridgeEvent fails on a broken agent envelope', () => {
     ['no detail.event', (e) => delete e.detail.event, 'detail.event: expected an object, got undefined'],
     ['another schemaVersion', (e) => e.detail.schemaVersion = '2', 'detail.schemaVersion: expected "1", got "2"'],
     ['an inner event from another source', (e) => e.detail.event.source = 'monitoring.agent.config',
-      'detail.event.source: expected "aws.config", got "monitoring.agent.config"'],
+      'detail.event.source: expected "aws.config" or "aws.ssm", got "monitoring.agent.config"'],
     ['an inner compliance change with a bad status', (e) => e.detail.event.detail.newEvaluationResult.complianceType = 'PASSED',
       'detail.event.detail.newEvaluationResult.complianceType: expected one of COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, INSUFFICIENT_DATA, got "PASSED"'],
   ])('fails when it has %s', (_name, change, reason) => {

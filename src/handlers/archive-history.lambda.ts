@@ -1,0 +1,27 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { archiveHistory } from '../runtime/archive/archive-history';
+import { S3ArchiveSink, SqsUnarchivableSink } from '../runtime/archive/archive-sinks';
+import { requireEnv } from '../runtime/environment';
+import { Logger } from '../runtime/observability/logger';
+
+const logger = new Logger();
+const sink = new S3ArchiveSink(new S3Client({}), requireEnv('ARCHIVE_BUCKET_NAME'));
+const unarchivable = new SqsUnarchivableSink(new SQSClient({}), requireEnv('DEAD_LETTER_QUEUE_URL'));
+
+/** Events-table stream (TTL removals only) → gzipped JSON Lines in S3. Thin: the work is in runtime/archive. */
+export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  const outcome = await archiveHistory(event.Records, sink, unarchivable);
+  const fields = {
+    records: event.Records.length,
+    archived: outcome.archived,
+    objects: outcome.objects.length,
+    skipped: outcome.skipped,
+    unarchivable: outcome.unarchivable,
+    failedObjects: outcome.failedObjects,
+  };
+  if (outcome.failedObjects > 0) logger.error('archive objects not written, records will be retried', { ...fields, failures: outcome.response.batchItemFailures });
+  else logger.info('history archived', fields);
+  return outcome.response;
+};

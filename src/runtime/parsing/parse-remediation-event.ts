@@ -1,0 +1,118 @@
+import {
+  at,
+  invalidField,
+  isAbsent,
+  JsonObject,
+  MessageContext,
+  optionalObject,
+  optionalString,
+  pick,
+  requireAccount,
+  requirePickedString,
+  requireString,
+  withoutUndefined,
+} from './parsed-event';
+import { parseTimestampMs } from './timestamps';
+import { outcomeOf, type RemediationResult } from '../models/remediation-result';
+
+export const SSM_SOURCE = 'aws.ssm';
+export const AUTOMATION_EXECUTION_STATUS_CHANGE = 'EC2 Automation Execution Status-change Notification';
+
+/** What the agent adds to a forwarded execution event: the rules (and resource types) that use its document. */
+export interface RemediationHints {
+  readonly configRuleNames?: readonly string[];
+  readonly resourceTypes?: readonly string[];
+}
+
+/**
+ * The `detail` of an `EC2 Automation Execution Status-change Notification` as a RemediationResult.
+ *
+ * The AWS example writes StartTime and EndTime as `Nov 29, 2024 7:43:23 PM` (UTC), DefinitionVersion as a number and
+ * Time as the duration in milliseconds; ISO timestamps and string versions are accepted too.
+ */
+export function parseAutomationExecution(
+  detail: JsonObject,
+  context: MessageContext,
+  detailPath: string,
+  envelopePath: string,
+  hints: RemediationHints = {},
+): RemediationResult {
+  const status = requireString(detail.Status, at(detailPath, 'Status'));
+  const startedAtMs = parseSsmTime(detail.StartTime, at(detailPath, 'StartTime'));
+  const endedAtMs = parseSsmTime(detail.EndTime, at(detailPath, 'EndTime'));
+  const eventTimeMs = isAbsent(context.time) ? endedAtMs ?? startedAtMs : parseTimestampMs(context.time, at(envelopePath, 'time'));
+  if (eventTimeMs === undefined) throw invalidField(at(envelopePath, 'time'), context.time, 'the event time');
+  return withoutUndefined<RemediationResult>({
+    account: requireAccount(pick({ value: context.account, path: at(envelopePath, 'account') })),
+    region: requirePickedString(pick({ value: context.region, path: at(envelopePath, 'region') })),
+    executionId: requireString(detail.ExecutionId, at(detailPath, 'ExecutionId')),
+    documentName: requireString(detail.Definition, at(detailPath, 'Definition')),
+    documentVersion: versionOf(detail.DefinitionVersion, at(detailPath, 'DefinitionVersion')),
+    status,
+    outcome: outcomeOf(status),
+    startedAtMs,
+    endedAtMs,
+    eventTimeMs,
+    executedBy: optionalString(detail.ExecutedBy, at(detailPath, 'ExecutedBy')),
+    failureMessage: optionalString(detail.FailureMessage, at(detailPath, 'FailureMessage')),
+    configRuleName: onlyOne(hints.configRuleNames),
+    resourceType: onlyOne(hints.resourceTypes),
+    resourceId: optionalString(detail.ResourceId, at(detailPath, 'ResourceId')),
+    sourceEventId: context.eventId,
+  });
+}
+
+/** The hints of an agent envelope's `detail.enrichment.remediation`, checked. */
+export function readRemediationHints(enrichment: unknown, path: string): RemediationHints {
+  const object = optionalObject(enrichment, path);
+  const remediation = optionalObject(object?.remediation, at(path, 'remediation'));
+  if (!remediation) return {};
+  return withoutUndefined<RemediationHints>({
+    configRuleNames: stringList(remediation.configRuleNames, at(path, 'remediation.configRuleNames')),
+    resourceTypes: stringList(remediation.resourceTypes, at(path, 'remediation.resourceTypes')),
+  });
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+// `Nov 29, 2024 7:43:23 PM`: the form of the AWS example (java.text.DateFormat MEDIUM, UTC).
+const SSM_TIME = /^([A-Za-z]{3})[a-z]* (\d{1,2}), (\d{4}),? (\d{1,2}):(\d{2}):(\d{2}) ?(AM|PM)$/i;
+
+/** Epoch milliseconds of an SSM event time; undefined when absent (EndTime of a running execution). */
+export function parseSsmTime(value: unknown, path: string): number | undefined {
+  if (isAbsent(value) || value === '') return undefined;
+  if (typeof value === 'string') {
+    const match = SSM_TIME.exec(value.trim());
+    if (match) {
+      const [, monthName, day, year, hour, minute, second, half] = match;
+      const month = MONTHS.indexOf(monthName.toLowerCase());
+      const h = Number(hour);
+      if (month >= 0 && h >= 1 && h <= 12) {
+        const hours24 = (h % 12) + (half.toUpperCase() === 'PM' ? 12 : 0);
+        const ms = Date.UTC(Number(year), month, Number(day), hours24, Number(minute), Number(second));
+        if (new Date(ms).getUTCDate() === Number(day)) return ms;
+      }
+      throw invalidField(path, value, 'a time such as "Nov 29, 2024 7:43:23 PM" or an ISO-8601 timestamp');
+    }
+  }
+  return parseTimestampMs(value, path);
+}
+
+function versionOf(value: unknown, path: string): string | undefined {
+  if (isAbsent(value)) return undefined;
+  // 1.0 in the example is the document version 1.
+  if (typeof value === 'number' && Number.isFinite(value)) return String(Math.trunc(value));
+  return requireString(value, path);
+}
+
+function stringList(value: unknown, path: string): string[] | undefined {
+  if (isAbsent(value)) return undefined;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v !== '')) {
+    throw invalidField(path, value, 'a list of non-empty strings');
+  }
+  return value as string[];
+}
+
+function onlyOne(values: readonly string[] | undefined): string | undefined {
+  const distinct = [...new Set(values ?? [])];
+  return distinct.length === 1 ? distinct[0] : undefined;
+}
