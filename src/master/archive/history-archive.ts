@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HistoryArchiveOptions } from './history-archive-options';
+import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAccessLogging } from '../../common/logged-bucket';
 import { grantLogsUseOfKey } from '../../common/logs-key-grant';
 import { ArchiveHistoryFunction } from '../../handlers/archive-history-function';
 import { validateDurationInRange, validateWholeUnits } from '../validation';
@@ -91,7 +92,7 @@ export class HistoryArchive extends Construct {
         + 'create the store with historyStream: true (dynamoStream: StreamViewType.OLD_IMAGE)');
     }
 
-    const logsBucket = props.serverAccessLogsBucket ?? this.createAccessLogsBucket(retention, removalPolicy);
+    const logsBucket = props.serverAccessLogsBucket ?? createAccessLogsBucket(this, retention, ARCHIVE_NONCURRENT_VERSION_RETENTION, removalPolicy);
     if (!props.serverAccessLogsBucket) this.serverAccessLogsBucket = logsBucket as s3.Bucket;
     this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption: key ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
@@ -120,7 +121,7 @@ export class HistoryArchive extends Construct {
       ],
       removalPolicy,
     });
-    enableServerAccessLogging(this.bucket, logsBucket);
+    enableServerAccessLogging(this.bucket, logsBucket, ARCHIVE_ACCESS_LOG_PREFIX);
     // S3 events on the default event bus (free): a rule can index new archive objects, or alert on deletions.
     enableEventBridgeNotifications(this.bucket);
 
@@ -196,55 +197,8 @@ export class HistoryArchive extends Construct {
     acknowledgeObjectWildcard(role, this.bucket);
   }
 
-  private createAccessLogsBucket(retention: Duration, removalPolicy: RemovalPolicy): s3.Bucket {
-    const bucket = new s3.Bucket(this, 'AccessLogsBucket', {
-      // Server access logging delivers only to SSE-S3 buckets.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      lifecycleRules: [
-        { id: 'ExpireAccessLogs', expiration: retention },
-        { id: 'ExpireOldVersions', noncurrentVersionExpiration: ARCHIVE_NONCURRENT_VERSION_RETENTION, expiredObjectDeleteMarker: true },
-      ],
-      removalPolicy,
-    });
-    // S3 events on the default event bus (free): lets a security team watch the log bucket without changing it.
-    enableEventBridgeNotifications(bucket);
-    // No acknowledgement needed: cdk-nag's S1 recognises a bucket that receives server access logs.
-    return bucket;
-  }
 }
 
-/**
- * Set on the CloudFormation resource (as in DailyReport): aws-cdk's `eventBridgeEnabled` goes through a custom
- * resource (a Lambda function with a managed-policy role) that CloudFormation does not need for this setting.
- */
-function enableEventBridgeNotifications(bucket: s3.Bucket): void {
-  (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
-}
-
-/**
- * Server access logging with a bucket policy for the logging service, whatever the app's feature flags (as in
- * DailyReport): aws-cdk's `serverAccessLogsBucket` falls back to the `LogDeliveryWrite` ACL, which ACL-less buckets refuse.
- */
-function enableServerAccessLogging(bucket: s3.Bucket, logsBucket: s3.IBucket): void {
-  (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
-    destinationBucketName: logsBucket.bucketName,
-    logFilePrefix: ARCHIVE_ACCESS_LOG_PREFIX,
-  };
-  logsBucket.addToResourcePolicy(new iam.PolicyStatement({
-    principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-    actions: ['s3:PutObject'],
-    resources: [logsBucket.arnForObjects(`${ARCHIVE_ACCESS_LOG_PREFIX}*`)],
-    conditions: {
-      ArnLike: { 'aws:SourceArn': bucket.bucketArn },
-      StringEquals: { 'aws:SourceAccount': Stack.of(bucket).account },
-    },
-  }));
-}
 
 /** Exactly what the function (and Lambda, with the function's role, for the event source) calls. */
 function grantArchive(handler: lambda.Function, bucket: s3.IBucket, deadLetterQueue: sqs.IQueue, key: kms.IKey | undefined): void {

@@ -10,6 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { DailyReportOptions } from './daily-report-options';
+import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAccessLogging } from '../../common/logged-bucket';
 import { grantLogsUseOfKey } from '../../common/logs-key-grant';
 import { DailyReportFunction } from '../../handlers/daily-report-function';
 import { validateDurationInRange, validateWholeUnits } from '../validation';
@@ -80,7 +81,7 @@ export class DailyReport extends Construct {
     if (props.bucket) {
       this.bucket = props.bucket;
     } else {
-      const logsBucket = props.serverAccessLogsBucket ?? this.createAccessLogsBucket(retention, removalPolicy);
+      const logsBucket = props.serverAccessLogsBucket ?? createAccessLogsBucket(this, retention, NONCURRENT_VERSION_RETENTION, removalPolicy);
       if (!props.serverAccessLogsBucket) this.serverAccessLogsBucket = logsBucket;
       this.bucket = new s3.Bucket(this, 'Bucket', {
         encryption: props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
@@ -104,7 +105,7 @@ export class DailyReport extends Construct {
         ],
         removalPolicy,
       });
-      enableServerAccessLogging(this.bucket as s3.Bucket, logsBucket);
+      enableServerAccessLogging(this.bucket as s3.Bucket, logsBucket, ACCESS_LOG_PREFIX);
       // S3 events on the default event bus (free): a rule can announce a new report to chat, or copy it elsewhere.
       enableEventBridgeNotifications(this.bucket as s3.Bucket);
     }
@@ -153,60 +154,12 @@ export class DailyReport extends Construct {
     this.rule.addTarget(new targets.LambdaFunction(handler, { retryAttempts: 2, maxEventAge: Duration.hours(1) }));
   }
 
-  private createAccessLogsBucket(retention: Duration, removalPolicy: RemovalPolicy): s3.Bucket {
-    const bucket = new s3.Bucket(this, 'AccessLogsBucket', {
-      // Server access logging delivers only to SSE-S3 buckets.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      lifecycleRules: [
-        { id: 'ExpireAccessLogs', expiration: retention },
-        { id: 'ExpireOldVersions', noncurrentVersionExpiration: NONCURRENT_VERSION_RETENTION, expiredObjectDeleteMarker: true },
-      ],
-      removalPolicy,
-    });
-    // S3 events on the default event bus (free): lets a security team watch the log bucket without changing it.
-    enableEventBridgeNotifications(bucket);
-    // No acknowledgement needed: cdk-nag's S1 recognises a bucket that receives server access logs.
-    return bucket;
-  }
 }
 
-/**
- * Set on the CloudFormation resource: aws-cdk's `eventBridgeEnabled` goes through a custom resource (a Lambda
- * function with a managed-policy role) that CloudFormation does not need for this setting.
- */
-function enableEventBridgeNotifications(bucket: s3.Bucket): void {
-  (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
-}
 
 /** Prefix of the report bucket's logs in the access-log bucket. */
 export const ACCESS_LOG_PREFIX = 'daily-report-bucket/';
 
-/**
- * Server access logging with a bucket policy for the logging service, as AWS recommends, whatever the app's feature
- * flags: aws-cdk's `serverAccessLogsBucket` falls back to the legacy `LogDeliveryWrite` ACL without
- * `@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy`, which ACL-less (`BucketOwnerEnforced`) buckets refuse.
- */
-function enableServerAccessLogging(bucket: s3.Bucket, logsBucket: s3.IBucket): void {
-  (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
-    destinationBucketName: logsBucket.bucketName,
-    logFilePrefix: ACCESS_LOG_PREFIX,
-  };
-  // A bucket you bring that this stack cannot change (imported) must already allow the logging service.
-  logsBucket.addToResourcePolicy(new iam.PolicyStatement({
-    principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-    actions: ['s3:PutObject'],
-    resources: [logsBucket.arnForObjects(`${ACCESS_LOG_PREFIX}*`)],
-    conditions: {
-      ArnLike: { 'aws:SourceArn': bucket.bucketArn },
-      StringEquals: { 'aws:SourceAccount': Stack.of(bucket).account },
-    },
-  }));
-}
 
 /**
  * The report's object keys carry the date, so `s3:PutObject` names the two prefixes with a wildcard: cdk-nag's IAM5
