@@ -67,6 +67,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ts-node@10.9.2',
     // Drives Debian's Chromium (installed by .ci/run) to check the daily report page as a browser renders it.
     'playwright-core@1.65.1',
+    // Seeded, shrinking property tests for the write path's invariants (test/runtime/invariants).
+    'fast-check@4.11.0',
   ],
 
   jestOptions: {
