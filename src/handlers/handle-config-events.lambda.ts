@@ -9,22 +9,28 @@ import { DeadLetterQueue } from '../runtime/pipeline/dead-letter';
 import { processBatch } from '../runtime/pipeline/process-batch';
 import { RemediationRepository } from '../runtime/pipeline/remediation-repository';
 import { TransitionNotifier } from '../runtime/pipeline/transition-notifier';
+import { CLOCK_SKEW_MS, NOTIFICATION_LEASE_MS, type WriteContext } from '../runtime/pipeline/write-context';
 import { ConfigComplianceRepository } from '../runtime/store/config-compliance-repository';
+import { EvaluationLog } from '../runtime/store/evaluation-log';
 import { HistoryRepository } from '../runtime/store/history-repository';
 
 const documentClient = createDocumentClient();
 const logger = new Logger();
-const context = {
+const deadLetters = new DeadLetterQueue(new SQSClient({}), requireEnv('DEAD_LETTER_QUEUE_URL'));
+const context: WriteContext = {
   compliance: new ConfigComplianceRepository(documentClient, requireEnv('COMPLIANCE_TABLE_NAME')),
   history: new HistoryRepository(documentClient, requireEnv('EVENTS_TABLE_NAME')),
+  evaluations: new EvaluationLog(documentClient, requireEnv('EVENTS_TABLE_NAME')),
   notifier: new TransitionNotifier(new SNSClient({}), requireEnv('NOTIFICATION_TOPIC_ARN')),
+  refusedNotifications: deadLetters,
   historyRetentionDays: positiveIntegerEnv('HISTORY_RETENTION_DAYS'),
   remediations: new RemediationRepository(documentClient, requireEnv('COMPLIANCE_TABLE_NAME'), requireEnv('EVENTS_TABLE_NAME')),
+  clockSkewMs: CLOCK_SKEW_MS,
+  notificationLeaseMs: NOTIFICATION_LEASE_MS,
   now: () => new Date(),
 };
 // Module scope: its memory of what it wrote keeps the cost at one write per account-region per 15 minutes per container.
 const activity = new AccountActivityRecorder(documentClient, requireEnv('COMPLIANCE_TABLE_NAME'), { logger });
-const deadLetters = new DeadLetterQueue(new SQSClient({}), requireEnv('DEAD_LETTER_QUEUE_URL'));
 
 /** SQS buffer → compliance state, history and notifications. Thin: the write rules live in runtime/pipeline. */
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {

@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import { createDocumentClient } from '../runtime/aws-clients';
 import { positiveIntegerEnv, requireEnv } from '../runtime/environment';
 import { Logger } from '../runtime/observability/logger';
+import { CLOCK_SKEW_MS, NOTIFICATION_LEASE_MS } from '../runtime/pipeline/write-context';
 import { AggregatorReader } from '../runtime/reconciliation/aggregator-reader';
 import { DEFAULT_BACKOFF } from '../runtime/reconciliation/backoff';
 import { BaselineNotifier } from '../runtime/reconciliation/baseline-notifier';
@@ -11,6 +12,7 @@ import { reconcile } from '../runtime/reconciliation/reconcile';
 import { reconciliationEmf } from '../runtime/reconciliation/reconciliation-metrics';
 import { ReconciliationStateStore } from '../runtime/reconciliation/reconciliation-state';
 import { ConfigComplianceRepository } from '../runtime/store/config-compliance-repository';
+import { EvaluationLog } from '../runtime/store/evaluation-log';
 import { HistoryRepository } from '../runtime/store/history-repository';
 
 const MINUTE_MS = 60_000;
@@ -24,8 +26,11 @@ const notifier = new BaselineNotifier(new SNSClient({}), requireEnv('NOTIFICATIO
 const context = {
   compliance: new ConfigComplianceRepository(documentClient, complianceTableName),
   history: new HistoryRepository(documentClient, requireEnv('EVENTS_TABLE_NAME')),
+  evaluations: new EvaluationLog(documentClient, requireEnv('EVENTS_TABLE_NAME')),
   notifier,
   historyRetentionDays: positiveIntegerEnv('HISTORY_RETENTION_DAYS'),
+  clockSkewMs: CLOCK_SKEW_MS,
+  notificationLeaseMs: NOTIFICATION_LEASE_MS,
   now: () => new Date(),
 };
 // One attempt per SDK call: throttling is retried by our own full-jitter backoff, which knows the deadline.

@@ -7,8 +7,9 @@ import { Logger } from '../../src/runtime/observability/logger';
 import { DeadLetterQueue } from '../../src/runtime/pipeline/dead-letter';
 import type { BatchDependencies } from '../../src/runtime/pipeline/process-batch';
 import { TransitionNotifier } from '../../src/runtime/pipeline/transition-notifier';
-import type { WriteContext } from '../../src/runtime/pipeline/write-context';
+import { CLOCK_SKEW_MS, NOTIFICATION_LEASE_MS, type WriteContext } from '../../src/runtime/pipeline/write-context';
 import { ConfigComplianceRepository } from '../../src/runtime/store/config-compliance-repository';
+import { EvaluationLog } from '../../src/runtime/store/evaluation-log';
 import { HistoryRepository } from '../../src/runtime/store/history-repository';
 
 export const TOPIC_ARN = 'arn:aws:sns:eu-west-1:111111111111:compliance-transitions';
@@ -27,8 +28,12 @@ export async function writePathHarness(db: LocalDynamoDb) {
   const context: WriteContext = {
     compliance: new ConfigComplianceRepository(db.documentClient, tables.complianceTable),
     history: new HistoryRepository(db.documentClient, tables.eventsTable),
+    evaluations: new EvaluationLog(db.documentClient, tables.eventsTable),
     notifier: new TransitionNotifier(new SNSClient({ region: 'eu-west-1' }), TOPIC_ARN),
+    refusedNotifications: new DeadLetterQueue(new SQSClient({ region: 'eu-west-1' }), DLQ_URL),
     historyRetentionDays: 30,
+    clockSkewMs: CLOCK_SKEW_MS,
+    notificationLeaseMs: NOTIFICATION_LEASE_MS,
     now: () => new Date('2026-11-26T12:00:00Z'),
   };
   const logLines: string[] = [];
@@ -47,7 +52,11 @@ export async function writePathHarness(db: LocalDynamoDb) {
     notifications: () => sns.commandCalls(PublishCommand).map((call) => call.args[0].input),
     deadLettered: () => sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input),
     complianceItems: async () => (await db.documentClient.send(new ScanCommand({ TableName: tables.complianceTable }))).Items ?? [],
+    /** Every record of the events table: the evaluation log, configuration changes, remediation records. */
     history: async () => (await db.documentClient.send(new ScanCommand({ TableName: tables.eventsTable }))).Items ?? [],
+    /** The history as its readers show it: evaluations that changed nothing left out. */
+    auditHistory: async () => ((await db.documentClient.send(new ScanCommand({ TableName: tables.eventsTable }))).Items ?? [])
+      .filter((record) => record.config_item_type !== 'ComplianceEvaluation'),
     byStatusIndex: async (shardKey: string) => (await db.documentClient.send(new QueryCommand({
       TableName: tables.complianceTable,
       IndexName: 'ConfigCompliance-Index',

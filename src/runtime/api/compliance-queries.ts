@@ -139,7 +139,8 @@ export class ComplianceQueries {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     const marker = items.find((item) => item.sk === RESOURCE_MARKER_SK);
-    const rules = items.filter((item) => isRuleSortKey(item.sk as string));
+    // A retired item (its resource deleted) is history, not current state.
+    const rules = items.filter((item) => isRuleSortKey(item.sk as string) && item.retired_at_ms === undefined);
     if (rules.length === 0 && !marker) {
       throw new ApiError(404, `no compliance is recorded for resource ${resource.resourceType} ${resource.resourceId} `
         + `in account ${resource.account}, region ${resource.region}`);
@@ -177,8 +178,9 @@ export class ComplianceQueries {
       const page = await this.client.send(new QueryCommand({
         TableName: this.options.eventsTableName,
         KeyConditionExpression: 'pk = :pk',
-        FilterExpression: 'expires_at > :now',
-        ExpressionAttributeValues: { ':pk': pk, ':now': now },
+        // Evaluations that changed nothing stay in the evaluation log; the history is the transitions and changes.
+        FilterExpression: 'expires_at > :now AND config_item_type <> :evaluation',
+        ExpressionAttributeValues: { ':pk': pk, ':now': now, ':evaluation': 'ComplianceEvaluation' },
         ScanIndexForward: false,
         Limit: limit - items.length,
         ExclusiveStartKey: startKey,

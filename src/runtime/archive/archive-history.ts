@@ -74,7 +74,8 @@ export async function archiveHistory(records: readonly DynamoDBRecord[], sink: A
       dead++;
       continue;
     }
-    if (typeof item.pk === 'string' && item.pk.startsWith(SNAPSHOT_PARTITION_PREFIX)) {
+    // Report snapshots are kept by the report bucket; evaluations that changed nothing are the log's, not history.
+    if ((typeof item.pk === 'string' && item.pk.startsWith(SNAPSHOT_PARTITION_PREFIX)) || item.config_item_type === 'ComplianceEvaluation') {
       skipped++;
       continue;
     }

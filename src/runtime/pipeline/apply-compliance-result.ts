@@ -1,73 +1,155 @@
+import { NOTHING_BEFORE, recordEvaluation, type KnownPredecessor } from './evaluation-history';
+import { sendOwedNotification } from './owed-notification';
 import type { RemediationLink } from './remediation-repository';
-import { expiresAt, type WriteContext } from './write-context';
-import type { ComplianceResult } from '../models/compliance-result';
-import { compareToStored, toComplianceItem, type ComplianceItem, type PendingTransition } from '../store/compliance-item';
-import { historySortKey, resourceKey, ruleSortKey } from '../store/keys';
+import type { WriteContext } from './write-context';
+import type { ComplianceResult, ComplianceStatus } from '../models/compliance-result';
+import type { Logger } from '../observability/logger';
+import {
+  complianceDetails, notificationKey, toComplianceItem, type ComplianceItem, type PendingNotification, type ResourceMarker,
+} from '../store/compliance-item';
+import { deletionOrder, evaluationOrder } from '../store/evaluation-order';
+import { resourceKey, ruleSortKey } from '../store/keys';
 
 export type ComplianceOutcome =
   /** Stored; the status did not change (a newer evaluation with the same result). */
   | 'refreshed'
-  /** Stored, and the status changed: one history record, at most one notification. */
+  /** Stored, and the status changed: at most one notification. */
   | 'transition'
-  /** Older than the stored evaluation: ignored. */
+  /** Older than the stored evaluation: in the history, not the current state. */
   | 'stale'
-  /** The very evaluation already stored: ignored. */
+  /** The very evaluation already stored: whatever its first delivery left undone is finished. */
   | 'duplicate'
-  /** Recorded before the resource was deleted: ignored. */
+  /** Recorded before the resource was deleted: in the history, not the current state. */
   | 'retired';
 
 export interface ComplianceWriteResult {
   readonly outcome: ComplianceOutcome;
   readonly notified: boolean;
+  /** SNS refused this evaluation's notification for good: it went to the dead-letter queue. */
+  readonly refused?: boolean;
+}
+
+export interface ApplyOptions {
+  /**
+   * Reconciliation only: the aggregator's evaluation replaces a stored state that is newer than it yet older than
+   * this (the aggregator would have reported a genuine one by then), or dated in the future.
+   */
+  readonly authoritativeBeforeMs?: number;
+  readonly logger?: Logger;
 }
 
 // Each retry means another writer changed the item in between; a handful is plenty even for hot items.
 const MAX_ATTEMPTS = 8;
 
 /**
- * The write rules of ARCHITECTURE.md for one evaluation: newest wins, idempotent, one history record and at most
- * one notification per transition, and deleted resources stay deleted.
- *
- * A transition is first stored on the item as `pending_transition` together with the new state (one atomic write),
- * then its history record is appended (idempotent key), then the notification is claimed (conditional remove) and
- * sent. A crash or failure anywhere leaves the pending transition on the item, and the redelivered record finishes it.
+ * The write rules for one evaluation (docs/design/write-path.md): the evaluation goes into the log first, linked to
+ * its neighbours, so the history is the in-order one whatever the arrival order; then it becomes the current state if
+ * it is the newest and not before a deletion; a change of the current state owes one notification, committed in the
+ * same write and sent under a lease. Every step is idempotent, so a redelivery finishes what a crash left undone.
  */
-export async function applyComplianceResult(result: ComplianceResult, context: WriteContext): Promise<ComplianceWriteResult> {
+export async function applyComplianceResult(
+  result: ComplianceResult, context: WriteContext, options: ApplyOptions = {},
+): Promise<ComplianceWriteResult> {
   const pk = resourceKey(result);
   const sk = ruleSortKey(result.configRuleName);
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const [stored, marker] = await Promise.all([context.compliance.get(pk, sk), context.compliance.getResourceMarker(pk)]);
-    if (marker && marker.deleted_at_ms >= result.evaluatedAtMs) return { outcome: 'retired', notified: false };
+  let [stored, marker] = await Promise.all([context.compliance.get(pk, sk), context.compliance.getResourceMarker(pk)]);
+  await recordEvaluation(result, knownPredecessor(result, trusted(stored, context), trustedMarker(marker, context)), context);
 
-    if (stored) {
-      const order = compareToStored(result, stored);
-      if (order < 0) return { outcome: 'stale', notified: false };
-      if (order === 0) {
-        // A redelivery of the stored evaluation: finish what its first delivery left undone, if anything.
-        if (!stored.pending_transition) return { outcome: 'duplicate', notified: false };
-        return { outcome: 'transition', notified: await finishTransition(stored, stored.pending_transition, context) };
-      }
-      if (stored.pending_transition) {
-        // An older transition is still unfinished: finish it before this evaluation replaces it, then read again.
-        await finishTransition(stored, stored.pending_transition, context);
-        continue;
+  const key = notificationKey({ at_ms: result.evaluatedAtMs, to: result.complianceStatus });
+  let outcome: ComplianceOutcome | undefined;
+  let heldLease: number | undefined;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS && outcome === undefined; attempt++) {
+    const deletedAtMs = trustedMarker(marker, context)?.deleted_at_ms;
+    if (stored && deletedAtMs !== undefined && stored.retired_at_ms === undefined && stored.evaluated_at_ms <= deletedAtMs) {
+      // A deletion swept before this item existed, or a crash came between; retire it now.
+      await context.compliance.retireIfNotNewer(pk, sk, deletedAtMs);
+      stored = await context.compliance.get(pk, sk);
+      continue;
+    }
+    if (deletedAtMs !== undefined && result.evaluatedAtMs <= deletedAtMs) {
+      outcome = 'retired';
+      break;
+    }
+    const order = compare(result, stored, context, options);
+    if (order < 0) { outcome = 'stale'; break; }
+    if (order === 0) { outcome = 'duplicate'; break; }
+
+    const replaced: ComplianceStatus | 'NONE' = stored && stored.retired_at_ms === undefined ? stored.compliance_status : 'NONE';
+    const changed = replaced !== result.complianceStatus;
+    const leaseUntil = context.now().getTime() + context.notificationLeaseMs;
+    const owed: PendingNotification | undefined = changed && isNotified(replaced, result.complianceStatus) ? {
+      ...(replaced === 'NONE' ? {} : { from: replaced }),
+      to: result.complianceStatus,
+      at_ms: result.evaluatedAtMs,
+      lease_until_ms: leaseUntil,
+      details: complianceDetails(result),
+    } : undefined;
+    // A deletion sweeping concurrently retires only the live items it lists: not one that was absent or retired.
+    const unseenBySweep = !stored || stored.retired_at_ms !== undefined || !trusted(stored, context);
+    const item = nextItem(result, stored, owed, context);
+    if (!(await context.compliance.replace(item, stored))) {
+      [stored, marker] = await Promise.all([context.compliance.get(pk, sk), context.compliance.getResourceMarker(pk)]);
+      continue;
+    }
+    stored = item;
+    if (owed) heldLease = leaseUntil;
+    outcome = changed ? 'transition' : 'refreshed';
+    if (unseenBySweep) {
+      // A deletion that wrote its marker after our read may have swept before this write: retire the item ourselves.
+      marker = await context.compliance.getResourceMarker(pk);
+      const deleted = trustedMarker(marker, context)?.deleted_at_ms;
+      if (deleted !== undefined && deleted >= result.evaluatedAtMs) {
+        await context.compliance.retireIfNotNewer(pk, sk, deleted);
+        stored = await context.compliance.get(pk, sk);
+        outcome = 'retired';
       }
     }
-
-    const transition: PendingTransition | undefined = stored?.compliance_status === result.complianceStatus
-      ? undefined
-      : { ...(stored ? { from: stored.compliance_status } : {}), to: result.complianceStatus, at_ms: result.evaluatedAtMs };
-    const item = withRemediation(toComplianceItem(result, transition, context.now()), stored, transition);
-    if (!(await context.compliance.putIfUnchanged(item, stored))) continue;
-
-    if (!stored && await deletedMeanwhile(result, context)) {
-      await context.compliance.deleteIfNotNewer(pk, sk, result.evaluatedAtMs);
-      return { outcome: 'retired', notified: false };
-    }
-    if (!transition) return { outcome: 'refreshed', notified: false };
-    return { outcome: 'transition', notified: await finishTransition(item, transition, context) };
   }
-  throw new Error(`gave up after ${MAX_ATTEMPTS} concurrent updates of ${pk} ${sk}`);
+  if (outcome === undefined) throw new Error(`gave up after ${MAX_ATTEMPTS} concurrent updates of ${pk} ${sk}`);
+
+  // This evaluation's notification, if the item still owes it: just committed, or left by a delivery that died.
+  const owed = stored?.notifications?.[key];
+  if (!stored || !owed) return { outcome, notified: false };
+  const sent = await sendOwedNotification(stored, owed, context, options.logger, heldLease);
+  return { outcome, notified: sent === 'sent', ...(sent === 'refused' ? { refused: true } : {}) };
+}
+
+/**
+ * Positive when the evaluation is newer than the current state (or there is none), 0 when it is that very
+ * evaluation, negative when older. A stored state dated in the future (written before times were checked) is no
+ * state; reconciliation's evaluation wins over one the aggregator should have reported long ago.
+ */
+function compare(result: ComplianceResult, stored: ComplianceItem | undefined, context: WriteContext, options: ApplyOptions): number {
+  if (!stored || !trusted(stored, context)) return 1;
+  const difference = evaluationOrder(result.evaluatedAtMs, result.complianceStatus)
+    - evaluationOrder(stored.evaluated_at_ms, stored.compliance_status);
+  const overruled = difference < 0 && options.authoritativeBeforeMs !== undefined && stored.evaluated_at_ms < options.authoritativeBeforeMs;
+  return overruled ? 1 : difference;
+}
+
+/** What the log's record of this evaluation can say of its predecessor before reading the log: the current state, if older. */
+function knownPredecessor(
+  result: ComplianceResult, stored: ComplianceItem | undefined, marker: ResourceMarker | undefined,
+): KnownPredecessor {
+  const order = evaluationOrder(result.evaluatedAtMs, result.complianceStatus);
+  const deletion = marker && deletionOrder(marker.deleted_at_ms) < order ? deletionOrder(marker.deleted_at_ms) : undefined;
+  const state = stored ? evaluationOrder(stored.evaluated_at_ms, stored.compliance_status) : undefined;
+  if (state !== undefined && state < order && (deletion === undefined || state > deletion)) return { order: state, status: stored!.compliance_status };
+  if (deletion !== undefined) return { order: deletion, status: 'NONE' };
+  return NOTHING_BEFORE;
+}
+
+/** The new current state: the evaluation, the notifications still owed, the remediation link. */
+function nextItem(
+  result: ComplianceResult, stored: ComplianceItem | undefined, owed: PendingNotification | undefined, context: WriteContext,
+): ComplianceItem {
+  const notifications = { ...stored?.notifications, ...(owed ? { [notificationKey(owed)]: owed } : {}) };
+  const item: ComplianceItem = {
+    ...toComplianceItem(result, context.now()),
+    version: (stored?.version ?? 0) + 1,
+    ...(Object.keys(notifications).length ? { notifications } : {}),
+  };
+  return withRemediation(item, stored, owed);
 }
 
 /**
@@ -75,20 +157,11 @@ export async function applyComplianceResult(result: ComplianceResult, context: W
  * transition after a remediation resolves its link, marked with the transition's time: that transition's
  * notification is the one "remediated" message (see TransitionNotifier), and a later change never repeats it.
  */
-function withRemediation(item: ComplianceItem, stored: ComplianceItem | undefined, transition: PendingTransition | undefined): ComplianceItem {
+function withRemediation(item: ComplianceItem, stored: ComplianceItem | undefined, owed: PendingNotification | undefined): ComplianceItem {
   const link = (stored as (ComplianceItem & { remediation?: RemediationLink }) | undefined)?.remediation;
   if (link === undefined) return item;
-  const resolves = link.resolved_at_ms === undefined && transition?.from === 'NON_COMPLIANT' && transition.to === 'COMPLIANT';
-  return { ...item, remediation: resolves ? { ...link, resolved_at_ms: transition.at_ms } : link } as ComplianceItem;
-}
-
-/**
- * A deletion processed between our read and our write may have swept before our item existed;
- * reading the marker after the write closes that window (the deletion writes its marker before sweeping).
- */
-async function deletedMeanwhile(result: ComplianceResult, context: WriteContext): Promise<boolean> {
-  const marker = await context.compliance.getResourceMarker(resourceKey(result));
-  return marker !== undefined && marker.deleted_at_ms >= result.evaluatedAtMs;
+  const resolves = link.resolved_at_ms === undefined && owed?.from === 'NON_COMPLIANT' && owed.to === 'COMPLIANT';
+  return { ...item, remediation: resolves ? { ...link, resolved_at_ms: owed.at_ms } : link } as ComplianceItem;
 }
 
 /**
@@ -96,36 +169,15 @@ async function deletedMeanwhile(result: ComplianceResult, context: WriteContext)
  * otherwise send a message for every compliant resource. Every change between two known statuses is notified.
  * (Every transition, the first included, is in the history.)
  */
-function isNotified(transition: PendingTransition): boolean {
-  return transition.from !== undefined || transition.to === 'NON_COMPLIANT';
+function isNotified(from: ComplianceStatus | 'NONE', to: ComplianceStatus): boolean {
+  return from !== 'NONE' || to === 'NON_COMPLIANT';
 }
 
-/** Appends the history record, then sends the notification if it is one and this caller wins the claim. */
-async function finishTransition(item: ComplianceItem, transition: PendingTransition, context: WriteContext): Promise<boolean> {
-  await context.history.append({
-    pk: item.pk,
-    sk: historySortKey(transition.at_ms, 'COMPLIANCE', `${item.config_rule_name}#${transition.to}`),
-    account: item.account,
-    region: item.region,
-    resource_type: item.resource_type,
-    resource_id: item.resource_id,
-    event_time: new Date(transition.at_ms).toISOString(),
-    expires_at: expiresAt(transition.at_ms, context),
-    config_item_type: 'ComplianceChange',
-    config_rule_name: item.config_rule_name,
-    compliance_status: transition.to,
-    previous_status: transition.from ?? 'NONE',
-    source_event_id: (JSON.parse(item.compliance_details) as { source_event_id?: string }).source_event_id,
-  });
-  if (!(await context.compliance.claimPendingTransition(item.pk, item.sk, transition))) return false;
-  if (!isNotified(transition)) return false;
-  try {
-    await context.notifier.notify(item, transition);
-    return true;
-  } catch (error) {
-    // Give the notification back so the redelivered record sends it; if the item moved on meanwhile, the newer state
-    // has its own transition and this one is history only.
-    await context.compliance.restorePendingTransition(item.pk, item.sk, transition);
-    throw error;
-  }
+/** A stored time later than now plus the accepted skew was written before times were checked: it is not trusted. */
+function trusted<T extends { evaluated_at_ms: number }>(stored: T | undefined, context: WriteContext): T | undefined {
+  return stored && stored.evaluated_at_ms <= context.now().getTime() + context.clockSkewMs ? stored : undefined;
+}
+
+function trustedMarker(marker: ResourceMarker | undefined, context: WriteContext): ResourceMarker | undefined {
+  return marker && marker.deleted_at_ms <= context.now().getTime() + context.clockSkewMs ? marker : undefined;
 }

@@ -1,5 +1,7 @@
+import { linkDeletion } from './evaluation-history';
 import { expiresAt, type WriteContext } from './write-context';
 import { isDeletion, type ConfigItemChange } from '../models/config-item';
+import { deletionOrder } from '../store/evaluation-order';
 import { historySortKey, resourceKey, RESOURCE_MARKER_SK } from '../store/keys';
 
 export type ConfigItemOutcome = 'recorded' | 'duplicate' | 'deleted';
@@ -15,8 +17,9 @@ const MAX_CHANGED_PROPERTIES = 50;
 
 /**
  * Records a configuration-item change in the history (once, however often it is delivered) and, for a deleted
- * resource, retires its compliance items: first the deletion marker, then the sweep, so an evaluation written
- * concurrently either sees the marker or is swept.
+ * resource: links the first later evaluation of each rule to the deletion (its previous status is NONE), then
+ * records the deletion marker, then retires the compliance items recorded before it, so an evaluation written
+ * concurrently either sees the marker or is retired. Retired items keep the notifications they still owe.
  */
 export async function applyConfigItem(item: ConfigItemChange, context: WriteContext): Promise<ConfigItemWriteResult> {
   const pk = resourceKey(item);
@@ -34,9 +37,11 @@ export async function applyConfigItem(item: ConfigItemChange, context: WriteCont
     change_type: item.changeType,
     changed_properties: item.changedProperties.length ? item.changedProperties.slice(0, MAX_CHANGED_PROPERTIES) : undefined,
     source_event_id: item.sourceEventId,
+    ...(isDeletion(item) ? { deletion_order: deletionOrder(item.capturedAtMs) } : {}),
   });
   if (!isDeletion(item)) return { outcome: appended ? 'recorded' : 'duplicate', retired: 0 };
 
+  await linkDeletion(pk, item.capturedAtMs, context);
   await context.compliance.markResourceDeleted({
     pk,
     sk: RESOURCE_MARKER_SK,
@@ -49,7 +54,8 @@ export async function applyConfigItem(item: ConfigItemChange, context: WriteCont
   // The sweep runs on every delivery, also a redelivery: a first delivery may have died half-way through it.
   let retired = 0;
   for (const stored of await context.compliance.listResourceItems(pk)) {
-    if (stored.evaluated_at_ms <= item.capturedAtMs && await context.compliance.deleteIfNotNewer(pk, stored.sk, item.capturedAtMs)) retired++;
+    const live = stored.retired_at_ms === undefined && stored.evaluated_at_ms <= item.capturedAtMs;
+    if (live && await context.compliance.retireIfNotNewer(pk, stored.sk, item.capturedAtMs)) retired++;
   }
   return { outcome: 'deleted', retired };
 }

@@ -154,7 +154,7 @@ export class RemediationRepository {
       return Item as (LinkCandidate & { compliance_status?: string }) | undefined;
     }));
     // The index is eventually consistent: an item may have changed since.
-    return items.filter((item): item is LinkCandidate => item?.compliance_status === 'NON_COMPLIANT');
+    return items.filter((item): item is LinkCandidate => item?.compliance_status === 'NON_COMPLIANT' && !('retired_at_ms' in item));
   }
 
   /**
@@ -167,13 +167,14 @@ export class RemediationRepository {
     return this.conditional(new UpdateCommand({
       TableName: this.complianceTable,
       Key: { pk, sk },
-      UpdateExpression: 'SET remediation = :link',
+      // The version tells a concurrent writer of the item that it changed (config-compliance-repository.ts).
+      UpdateExpression: 'SET remediation = :link ADD version :one',
       ConditionExpression: first
-        ? 'attribute_exists(pk) AND compliance_status = :nc AND (attribute_not_exists(remediation) OR '
+        ? 'attribute_exists(pk) AND attribute_not_exists(retired_at_ms) AND compliance_status = :nc AND (attribute_not_exists(remediation) OR '
           + 'attribute_exists(remediation.resolved_at_ms) OR remediation.execution_id = :id OR remediation.outcome <> :running '
           + 'OR remediation.started_at_ms < evaluated_at_ms)'
         : 'attribute_exists(pk) AND remediation.execution_id = :id AND attribute_not_exists(remediation.resolved_at_ms)',
-      ExpressionAttributeValues: { ':link': stripUndefined(link), ':id': link.execution_id, ...(first ? { ':nc': 'NON_COMPLIANT', ':running': 'in-progress' } : {}) },
+      ExpressionAttributeValues: { ':link': stripUndefined(link), ':id': link.execution_id, ':one': 1, ...(first ? { ':nc': 'NON_COMPLIANT', ':running': 'in-progress' } : {}) },
     }));
   }
 

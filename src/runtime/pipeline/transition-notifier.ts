@@ -1,6 +1,18 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { ExecutionRecord, RemediationLink } from './remediation-repository';
+import { snsAttributeValue, snsSubject } from './sns-text';
 import type { ComplianceItem, PendingTransition } from '../store/compliance-item';
+
+/**
+ * SNS errors that no retry cures: the request itself is invalid (SNS API reference, Publish, Errors). Throttling,
+ * KMS throttling and internal errors are transient; a missing topic or a revoked permission (NotFound,
+ * AuthorizationError, KMSAccessDenied…) is an operator's to fix, so those are retried until the queue's redrive.
+ */
+const PERMANENT_PUBLISH_ERRORS = new Set(['InvalidParameterException', 'InvalidParameterValueException', 'ValidationException']);
+
+export function isPermanentPublishError(error: unknown): boolean {
+  return PERMANENT_PUBLISH_ERRORS.has((error as Error | undefined)?.name ?? '');
+}
 
 /** The notification kinds, as the `event_type` message attribute subscribers can filter on. */
 export const REMEDIATION_FAILED = 'REMEDIATION_FAILED';
@@ -22,12 +34,11 @@ export class TransitionNotifier {
   async notify(item: ComplianceItem, transition: PendingTransition): Promise<void> {
     const previous = transition.from ?? 'NONE';
     const details = JSON.parse(item.compliance_details) as { annotation?: string; config_rule_arn?: string };
-    const attribute = (value: string) => ({ DataType: 'String', StringValue: value });
+    const attribute = (value: string) => ({ DataType: 'String', StringValue: snsAttributeValue(value) });
     const remediation = resolvedRemediation(item, transition);
     await this.client.send(new PublishCommand({
       TopicArn: this.topicArn,
-      // SNS subjects are limited to 100 characters.
-      Subject: `${transition.to}${remediation ? ' (remediated)' : ''}: ${item.config_rule_name} on ${item.resource_type}`.slice(0, 100),
+      Subject: snsSubject(`${transition.to}${remediation ? ' (remediated)' : ''}: ${item.config_rule_name} on ${item.resource_type}`),
       Message: JSON.stringify({
         account: item.account,
         region: item.region,
@@ -63,11 +74,11 @@ export class TransitionNotifier {
 
   /** One message for a remediation execution that ended Failed, TimedOut or Cancelled. */
   async notifyRemediationFailure(record: ExecutionRecord): Promise<void> {
-    const attribute = (value: string) => ({ DataType: 'String', StringValue: value });
+    const attribute = (value: string) => ({ DataType: 'String', StringValue: snsAttributeValue(value) });
     const target = record.config_rule_name ? `${record.config_rule_name} on ${record.resource_id ?? record.resource_type ?? 'unknown resource'}` : record.document;
     await this.client.send(new PublishCommand({
       TopicArn: this.topicArn,
-      Subject: `REMEDIATION ${record.status}: ${target}`.slice(0, 100),
+      Subject: snsSubject(`REMEDIATION ${record.status}: ${target}`),
       Message: JSON.stringify({
         event_type: REMEDIATION_FAILED,
         account: record.account,

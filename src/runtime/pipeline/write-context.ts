@@ -1,19 +1,41 @@
+import type { DeadLetterQueue } from './dead-letter';
 import type { RemediationRepository } from './remediation-repository';
 import type { TransitionNotifier } from './transition-notifier';
 import type { ConfigComplianceRepository } from '../store/config-compliance-repository';
+import type { EvaluationLog } from '../store/evaluation-log';
 import type { HistoryRepository } from '../store/history-repository';
 
 /** Everything the write path needs; built once per Lambda container, replaced in tests. */
 export interface WriteContext {
   readonly compliance: ConfigComplianceRepository;
   readonly history: HistoryRepository;
+  readonly evaluations: EvaluationLog;
   readonly notifier: TransitionNotifier;
+  /** Where a notification SNS refuses for good goes, with the reason. Without it, the refusal is only logged. */
+  readonly refusedNotifications?: Pick<DeadLetterQueue, 'send'>;
   /** Remediation executions (records, links, history). Without it, remediation events are skipped. */
   readonly remediations?: RemediationRepository;
   /** How long history records live in the events table before TTL removes them. */
   readonly historyRetentionDays: number;
+  /** How far in the future a stored time may be and still be trusted (CLOCK_SKEW_MS in production). */
+  readonly clockSkewMs: number;
+  /** How long an invocation that committed a notification owns it before another delivery may take it over. */
+  readonly notificationLeaseMs: number;
   readonly now: () => Date;
 }
+
+/**
+ * How far ahead of the master's clock a sender's time may be: clocks of accounts, Config and EventBridge differ by
+ * seconds; five minutes is generous for that and still far too short to freeze a state.
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * How long the invocation that committed a notification owns it: more than the handler's 60-second timeout (after
+ * it, that invocation is surely gone), less than the queue's visibility timeout (6 × 60 s + window), so the
+ * redelivery of an invocation that died finds the lease run out and sends it.
+ */
+export const NOTIFICATION_LEASE_MS = 90_000;
 
 const SECONDS_PER_DAY = 86_400;
 

@@ -198,7 +198,12 @@ class PassRunner {
       const sk = ruleSortKey(result.configRuleName);
       this.seen(itemKey(pk, sk));
       this.count('evaluations');
-      const { outcome } = await applyComplianceResult(result, this.deps.context);
+      // The aggregator's evaluation overrules a stored one it should have reported by now: one forged, or dated in
+      // the future, before the write path checked senders and times.
+      const { outcome } = await applyComplianceResult(result, this.deps.context, {
+        authoritativeBeforeMs: this.pass.startedAtMs - this.deps.retirementGraceMs,
+        logger: this.deps.logger,
+      });
       switch (outcome) {
         case 'transition':
           this.count('healed');
@@ -225,7 +230,7 @@ class PassRunner {
         const page = await this.deps.documentClient.send(new ScanCommand({
           TableName: this.deps.complianceTableName,
           ExclusiveStartKey: this.pass.scanKey,
-          ProjectionExpression: '#pk, #sk, #account, #region, #status, #at, #pending',
+          ProjectionExpression: '#pk, #sk, #account, #region, #status, #at, #owed, #retired',
           ExpressionAttributeNames: {
             '#pk': 'pk',
             '#sk': 'sk',
@@ -233,7 +238,8 @@ class PassRunner {
             '#region': 'region',
             '#status': 'compliance_status',
             '#at': 'evaluated_at_ms',
-            '#pending': 'pending_transition',
+            '#owed': 'notifications',
+            '#retired': 'retired_at_ms',
           },
         }));
         await forEachLimited(page.Items ?? [], WRITE_CONCURRENCY, (item) => this.sweepItem(item, seen, cutoff));
@@ -247,7 +253,7 @@ class PassRunner {
   private async sweepItem(item: Record<string, unknown>, seen: SeenSet, cutoffMs: number): Promise<void> {
     const { pk, sk, account, region } = item as { pk: string; sk: string; account?: string; region?: string };
     // Deletion markers and reconciliation's own items are not compliance items.
-    if (!isRuleSortKey(sk) || account === undefined || region === undefined) return;
+    if (!isRuleSortKey(sk) || account === undefined || region === undefined || item.retired_at_ms !== undefined) return;
     if (!seen.has(scopeKey(account, region))) {
       // An account or region the aggregator reported nothing for: it may have left the aggregator, or its
       // aggregation may be failing. Retiring its whole state on that evidence would be worse than keeping it.
@@ -260,9 +266,9 @@ class PassRunner {
     if (!AGGREGATED_STATUSES.has(item.compliance_status as string)) return;
     // Newer than the pass (or the aggregator's lag): the aggregator could not have reported it yet.
     if (evaluatedAtMs >= cutoffMs) return;
-    // A transition whose notification is still owed: the event path finishes it first.
-    if (item.pending_transition !== undefined) return;
-    if (await this.deps.context.compliance.deleteIfNotNewer(pk, sk, evaluatedAtMs)) {
+    // Retiring keeps owed notifications, but the event path had better send them while the item is still current.
+    if (Object.keys((item.notifications as object | undefined) ?? {}).length) return;
+    if (await this.deps.context.compliance.retireIfNotNewer(pk, sk, evaluatedAtMs)) {
       this.count('retired');
       this.sampleDrift('retired', `retired ${pk} ${sk}`);
     }

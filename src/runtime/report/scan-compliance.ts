@@ -95,8 +95,9 @@ export async function scanComplianceTable(options: ScanOptions): Promise<Complia
         Segment: segment,
         TotalSegments: options.segments,
         ProjectionExpression: Object.keys(names).join(', '),
-        FilterExpression: 'begins_with(#a1, :rule)',
-        ExpressionAttributeNames: names,
+        // Retired items (deleted resources) are not current state.
+        FilterExpression: 'begins_with(#a1, :rule) AND attribute_not_exists(#retired)',
+        ExpressionAttributeNames: { ...names, '#retired': 'retired_at_ms' },
         ExpressionAttributeValues: { ':rule': RULE_PREFIX },
         ExclusiveStartKey: startKey,
         Limit: options.pageLimit,

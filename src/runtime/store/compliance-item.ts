@@ -2,11 +2,23 @@ import { scopeIndexAttributes, type ScopeIndexAttributes } from './index-keys';
 import { resourceKey, ruleSortKey, statusShard, statusSortKey } from './keys';
 import type { ComplianceResult, ComplianceStatus } from '../models/compliance-result';
 
-/** A transition whose side effects (history record, notification) are not finished yet. */
+/** A compliance transition as subscribers hear of it. */
 export interface PendingTransition {
+  /** Absent for a first evaluation (or the first after a deletion). */
   readonly from?: ComplianceStatus;
   readonly to: ComplianceStatus;
   readonly at_ms: number;
+}
+
+/**
+ * A transition whose notification is owed, kept on the item in the same write that made it the current state, so it
+ * can be neither lost nor sent twice by concurrent writers (see docs/design/write-path.md).
+ */
+export interface PendingNotification extends PendingTransition {
+  /** Until then the invocation that committed or claimed it is sending it; after, any delivery of it may claim it. */
+  readonly lease_until_ms: number;
+  /** The evaluation's `compliance_details`: the message describes this evaluation even once a newer one is stored. */
+  readonly details: string;
 }
 
 /** The stored shape of one (resource, rule) compliance item: the seed's attribute names plus the keys. */
@@ -22,37 +34,45 @@ export interface ComplianceItem extends Partial<ScopeIndexAttributes> {
   readonly last_evaluated: number;
   readonly evaluated_at_ms: number;
   readonly compliance_details: string;
-  readonly status_shard: string;
+  /** Absent on a retired item: it leaves the status index with it. */
+  readonly status_shard?: string;
   readonly status_sort: string;
   readonly updated_at: string;
-  readonly pending_transition?: PendingTransition;
+  /** Bumped by every write of the item: writes that replace it are conditional on the version they read. */
+  readonly version?: number;
+  /** Owed notifications, by `notificationKey`. */
+  readonly notifications?: Record<string, PendingNotification>;
+  /** Set when a deletion (or reconciliation) retired the item: it is no longer current state, nor in any index. */
+  readonly retired_at_ms?: number;
 }
 
-/** The resource's deletion marker: evaluations recorded before it never bring the resource back. */
+/** The resource's deletion marker: the latest deletion; evaluations recorded before it never bring the resource back. */
 export interface ResourceMarker {
   readonly pk: string;
   readonly sk: string;
   readonly deleted_at_ms: number;
 }
 
-// On an exact tie of evaluation time, the more severe status wins, so any delivery order gives one answer.
-const STATUS_RANK: Record<ComplianceStatus, number> = {
-  NOT_APPLICABLE: 0,
-  COMPLIANT: 1,
-  INSUFFICIENT_DATA: 2,
-  NON_COMPLIANT: 3,
-};
-
-/** Negative when the evaluation is older than the stored one, 0 when it is the same, positive when newer. */
-export function compareToStored(result: ComplianceResult, stored: Pick<ComplianceItem, 'evaluated_at_ms' | 'compliance_status'>): number {
-  if (result.evaluatedAtMs !== stored.evaluated_at_ms) return result.evaluatedAtMs - stored.evaluated_at_ms;
-  return STATUS_RANK[result.complianceStatus] - STATUS_RANK[stored.compliance_status];
+export function notificationKey(transition: Pick<PendingTransition, 'at_ms' | 'to'>): string {
+  return `${transition.at_ms}#${transition.to}`;
 }
 
-export function toComplianceItem(result: ComplianceResult, pending: PendingTransition | undefined, now: Date): ComplianceItem {
+export function complianceDetails(result: ComplianceResult): string {
+  return JSON.stringify({
+    annotation: result.annotation,
+    config_rule_arn: result.configRuleArn,
+    result_recorded_time: result.resultRecordedTime,
+    config_rule_invoked_time: result.configRuleInvokedTime,
+    ordering_timestamp: result.orderingTimestamp,
+    source_event_id: result.sourceEventId,
+    source: result.origin,
+  });
+}
+
+export function toComplianceItem(result: ComplianceResult, now: Date): ComplianceItem {
   const pk = resourceKey(result);
   const sk = ruleSortKey(result.configRuleName);
-  const item: ComplianceItem = {
+  const item = {
     pk,
     sk,
     account: result.account,
@@ -63,19 +83,10 @@ export function toComplianceItem(result: ComplianceResult, pending: PendingTrans
     compliance_status: result.complianceStatus,
     last_evaluated: Math.floor(result.evaluatedAtMs / 1000),
     evaluated_at_ms: result.evaluatedAtMs,
-    compliance_details: JSON.stringify({
-      annotation: result.annotation,
-      config_rule_arn: result.configRuleArn,
-      result_recorded_time: result.resultRecordedTime,
-      config_rule_invoked_time: result.configRuleInvokedTime,
-      ordering_timestamp: result.orderingTimestamp,
-      source_event_id: result.sourceEventId,
-      source: result.origin,
-    }),
+    compliance_details: complianceDetails(result),
     status_shard: statusShard(result.complianceStatus, pk, sk),
     status_sort: statusSortKey(result, result.configRuleName),
     updated_at: now.toISOString(),
-    ...(pending ? { pending_transition: pending } : {}),
   };
   return { ...item, ...scopeIndexAttributes(item) };
 }

@@ -1,11 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ComplianceItem, PendingTransition, ResourceMarker } from './compliance-item';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ComplianceItem, ResourceMarker } from './compliance-item';
 import { RESOURCE_MARKER_SK, isRuleSortKey } from './keys';
 
 /**
- * Current compliance state. Every write is conditional on what was read (optimistic concurrency),
- * so concurrent or re-delivered evaluations never overwrite a newer state.
+ * Current compliance state. Every write that replaces an item is conditional on the version it read (optimistic
+ * concurrency), and every other write of the item bumps that version, so no writer ever overwrites what it did not see.
  */
 export class ConfigComplianceRepository {
   constructor(private readonly client: DynamoDBDocumentClient, private readonly tableName: string) {}
@@ -24,45 +24,46 @@ export class ConfigComplianceRepository {
   }
 
   /**
-   * Writes the item if the stored state is still `expected` (or still absent).
+   * Writes the item if the stored one is still the version read (or still absent); the item carries the next version.
    * @returns false when another writer got there first: the caller reads again.
    */
-  async putIfUnchanged(item: ComplianceItem, expected: ComplianceItem | undefined): Promise<boolean> {
+  async replace(item: ComplianceItem, expected: ComplianceItem | undefined): Promise<boolean> {
     const condition = expected
-      ? {
-        ConditionExpression: 'evaluated_at_ms = :seenAt AND compliance_status = :seenStatus',
-        ExpressionAttributeValues: { ':seenAt': expected.evaluated_at_ms, ':seenStatus': expected.compliance_status },
-      }
+      ? expected.version === undefined
+        ? { ConditionExpression: 'attribute_not_exists(version) AND evaluated_at_ms = :at', ExpressionAttributeValues: { ':at': expected.evaluated_at_ms } }
+        : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expected.version } }
       : { ConditionExpression: 'attribute_not_exists(pk)' };
     return this.conditional(new PutCommand({ TableName: this.tableName, Item: item, ...condition }));
   }
 
   /**
-   * Takes the right to perform a pending transition's notification: only one caller ever gets true.
+   * Takes over an owed notification whose lease ran out (its sender died), or releases one (lease 0): only one caller
+   * wins for a given lease.
    */
-  async claimPendingTransition(pk: string, sk: string, pending: PendingTransition): Promise<boolean> {
+  async setNotificationLease(pk: string, sk: string, key: string, expectedLeaseUntilMs: number, leaseUntilMs: number): Promise<boolean> {
     return this.conditional(new UpdateCommand({
       TableName: this.tableName,
       Key: { pk, sk },
-      UpdateExpression: 'REMOVE pending_transition',
-      ConditionExpression: 'pending_transition.at_ms = :at AND pending_transition.#to = :to',
-      ExpressionAttributeNames: { '#to': 'to' },
-      ExpressionAttributeValues: { ':at': pending.at_ms, ':to': pending.to },
+      UpdateExpression: 'SET notifications.#key.lease_until_ms = :lease ADD version :one',
+      ConditionExpression: 'notifications.#key.lease_until_ms = :expected',
+      ExpressionAttributeNames: { '#key': key },
+      ExpressionAttributeValues: { ':lease': leaseUntilMs, ':expected': expectedLeaseUntilMs, ':one': 1 },
     }));
   }
 
-  /** Puts a claimed transition back when its notification could not be sent, so a redelivery retries it. */
-  async restorePendingTransition(pk: string, sk: string, pending: PendingTransition): Promise<boolean> {
+  /** Drops an owed notification once sent (or dead-lettered), if the lease is still the caller's. */
+  async removeNotification(pk: string, sk: string, key: string, leaseUntilMs: number): Promise<boolean> {
     return this.conditional(new UpdateCommand({
       TableName: this.tableName,
       Key: { pk, sk },
-      UpdateExpression: 'SET pending_transition = :pending',
-      ConditionExpression: 'attribute_not_exists(pending_transition) AND evaluated_at_ms = :at',
-      ExpressionAttributeValues: { ':pending': pending, ':at': pending.at_ms },
+      UpdateExpression: 'REMOVE notifications.#key ADD version :one',
+      ConditionExpression: 'notifications.#key.lease_until_ms = :lease',
+      ExpressionAttributeNames: { '#key': key },
+      ExpressionAttributeValues: { ':lease': leaseUntilMs, ':one': 1 },
     }));
   }
 
-  /** Records a deletion unless a newer (or the same) deletion is already recorded. */
+  /** Records a deletion unless a newer (or the same) deletion is already recorded: the marker keeps the latest. */
   async markResourceDeleted(marker: ResourceMarker & Record<string, unknown>): Promise<boolean> {
     return this.conditional(new PutCommand({
       TableName: this.tableName,
@@ -72,7 +73,7 @@ export class ConfigComplianceRepository {
     }));
   }
 
-  /** Every compliance item of one resource (the deletion marker excluded). */
+  /** Every compliance item of one resource, retired ones included (the deletion marker excluded). */
   async listResourceItems(pk: string): Promise<ComplianceItem[]> {
     const items: ComplianceItem[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -90,17 +91,22 @@ export class ConfigComplianceRepository {
     return items;
   }
 
-  /** Removes an item only if it is not newer than `notAfterMs`: a newer evaluation survives a retirement. */
-  async deleteIfNotNewer(pk: string, sk: string, notAfterMs: number): Promise<boolean> {
-    return this.conditional(new DeleteCommand({
+  /**
+   * Retires an item evaluated no later than `atMs`: it stops being current state and leaves every index (their key
+   * attributes go), but stays in the table with the notifications it still owes. A newer evaluation survives, and
+   * brings a retired item back.
+   */
+  async retireIfNotNewer(pk: string, sk: string, atMs: number): Promise<boolean> {
+    return this.conditional(new UpdateCommand({
       TableName: this.tableName,
       Key: { pk, sk },
-      ConditionExpression: 'evaluated_at_ms <= :at',
-      ExpressionAttributeValues: { ':at': notAfterMs },
+      UpdateExpression: 'SET retired_at_ms = :at REMOVE status_shard, account_shard, rule_shard ADD version :one',
+      ConditionExpression: 'evaluated_at_ms <= :at AND attribute_not_exists(retired_at_ms)',
+      ExpressionAttributeValues: { ':at': atMs, ':one': 1 },
     }));
   }
 
-  private async conditional(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
+  private async conditional(command: PutCommand | UpdateCommand): Promise<boolean> {
     try {
       await this.client.send(command as PutCommand);
       return true;

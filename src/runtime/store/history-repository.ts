@@ -12,7 +12,8 @@ export interface HistoryRecord {
   readonly resource_id: string;
   readonly event_time: string;
   readonly expires_at: number;
-  readonly config_item_type: 'ComplianceChange' | 'ConfigurationItemChange';
+  /** `ComplianceEvaluation`: an evaluation that changed nothing, kept in the log and left out of every history read. */
+  readonly config_item_type: 'ComplianceChange' | 'ComplianceEvaluation' | 'ConfigurationItemChange';
   readonly config_rule_name?: string;
   readonly compliance_status?: string;
   readonly previous_status?: string;
@@ -20,6 +21,8 @@ export interface HistoryRecord {
   readonly change_type?: string;
   readonly changed_properties?: string[];
   readonly source_event_id?: string;
+  /** On a deletion's record: its place in the resource's order (evaluation-order.ts). */
+  readonly deletion_order?: number;
 }
 
 /** Append-only history. Keys are derived from the event itself, so a redelivery appends nothing. */

@@ -30,7 +30,7 @@ export interface ScopeIndexAttributes {
   readonly rule_sort: string;
 }
 
-type IdentityFields = Pick<ComplianceItem, 'account' | 'region' | 'resource_type' | 'resource_id' | 'config_rule_name' | 'status_shard'>;
+type IdentityFields = Pick<ComplianceItem, 'account' | 'region' | 'resource_type' | 'resource_id' | 'config_rule_name'> & { readonly status_shard: string };
 
 /**
  * The account and rule index attributes of one item. The shard number is the status shard's (a stable hash of pk and sk),

@@ -3,6 +3,7 @@ import type { ComplianceResult, ComplianceStatus } from '../../../src/runtime/mo
 import type { ConfigItemChange } from '../../../src/runtime/models/config-item';
 import { applyComplianceResult } from '../../../src/runtime/pipeline/apply-compliance-result';
 import { applyConfigItem } from '../../../src/runtime/pipeline/apply-config-item';
+import { NOTIFICATION_LEASE_MS } from '../../../src/runtime/pipeline/write-context';
 import { resourceKey, ruleSortKey, statusShard } from '../../../src/runtime/store/keys';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../support/local-dynamodb';
 import { masterTableSpecs } from '../../support/master-tables';
@@ -117,7 +118,8 @@ describe('applyComplianceResult', () => {
     expect(late.outcome).toBe('stale');
     const [item] = await harness.complianceItems();
     expect(item).toMatchObject({ compliance_status: 'COMPLIANT', evaluated_at_ms: T0 + 60_000 });
-    expect(await harness.history()).toHaveLength(1);
+    // Both are in the history, in their order, whatever the order they arrived in; only the newest is the state.
+    expect((await harness.auditHistory()).map((h) => `${h.previous_status}->${h.compliance_status}`).sort()).toEqual(['NONE->NON_COMPLIANT', 'NON_COMPLIANT->COMPLIANT']);
     expect(harness.notifications()).toHaveLength(0);
   });
 
@@ -129,7 +131,8 @@ describe('applyComplianceResult', () => {
     expect(refreshed).toEqual({ outcome: 'refreshed', notified: false });
     const [item] = await harness.complianceItems();
     expect(item.last_evaluated).toBe((T0 + 3_600_000) / 1000);
-    expect(await harness.history()).toHaveLength(1);
+    expect(await harness.auditHistory()).toHaveLength(1);
+    expect((await harness.history()).map((h) => h.config_item_type).sort()).toEqual(['ComplianceChange', 'ComplianceEvaluation']);
     expect(harness.notifications()).toHaveLength(0);
   });
 
@@ -178,44 +181,64 @@ describe('applyComplianceResult', () => {
 
     await expect(applyComplianceResult(evaluation('NON_COMPLIANT', T0), harness.context)).rejects.toThrow('Rate exceeded');
     const [pending] = await harness.complianceItems();
-    expect(pending.pending_transition).toMatchObject({ to: 'NON_COMPLIANT', at_ms: T0 });
+    // Owed, and given back: the redelivery needs not wait for the lease.
+    expect(pending.notifications[`${T0}#NON_COMPLIANT`]).toMatchObject({ to: 'NON_COMPLIANT', at_ms: T0, lease_until_ms: 0 });
 
     harness.sns.on(PublishCommand).resolves({ MessageId: 'm-2' });
     const redelivered = await applyComplianceResult(evaluation('NON_COMPLIANT', T0), harness.context);
 
-    expect(redelivered).toEqual({ outcome: 'transition', notified: true });
+    expect(redelivered).toEqual({ outcome: 'duplicate', notified: true });
     expect(harness.sns.commandCalls(PublishCommand)).toHaveLength(2);
     expect(await harness.history()).toHaveLength(1);
     const [done] = await harness.complianceItems();
-    expect(done.pending_transition).toBeUndefined();
+    expect(done.notifications).toEqual({});
     const third = await applyComplianceResult(evaluation('NON_COMPLIANT', T0), harness.context);
     expect(third.outcome).toBe('duplicate');
     expect(harness.sns.commandCalls(PublishCommand)).toHaveLength(2);
   });
 
-  test('a transition left unfinished by a crash is finished before a newer evaluation replaces it', async () => {
-    const crashing = { ...harness.context, history: { append: async () => { throw new Error('Lambda timed out'); } } } as never;
-    await expect(applyComplianceResult(evaluation('NON_COMPLIANT', T0), crashing)).rejects.toThrow('Lambda timed out');
+  test('a notification left owed by a crash survives a newer evaluation and is sent by the redelivery once the lease ran out', async () => {
+    let clock = Date.parse('2026-11-26T12:00:00Z');
+    const context = { ...harness.context, now: () => new Date(clock) };
+    // The container dies right after committing the state: neither the publish nor the lease's release happen.
+    const dying = {
+      ...context,
+      notifier: { notify: async () => { throw new Error('Lambda timed out'); } },
+      compliance: Object.assign(Object.create(harness.context.compliance), { setNotificationLease: async () => { throw new Error('Lambda timed out'); } }),
+    } as never;
+    await expect(applyComplianceResult(evaluation('NON_COMPLIANT', T0), dying)).rejects.toThrow('Lambda timed out');
 
-    await applyComplianceResult(evaluation('COMPLIANT', T0 + 1000), harness.context);
+    await applyComplianceResult(evaluation('COMPLIANT', T0 + 1000), context);
+    // Redelivered while the lease still runs: not sent, and failed so SQS tries again.
+    await expect(applyComplianceResult(evaluation('NON_COMPLIANT', T0), context)).rejects.toThrow('being sent by another invocation');
+    clock += NOTIFICATION_LEASE_MS + 1;
+    await expect(applyComplianceResult(evaluation('NON_COMPLIANT', T0), context)).resolves.toMatchObject({ outcome: 'stale', notified: true });
 
-    const history = (await harness.history()).map((h) => `${h.previous_status}->${h.compliance_status}`).sort();
+    const history = (await harness.auditHistory()).map((h) => `${h.previous_status}->${h.compliance_status}`).sort();
     expect(history).toEqual(['NONE->NON_COMPLIANT', 'NON_COMPLIANT->COMPLIANT']);
-    expect(harness.notifications().map((n) => n.MessageAttributes?.compliance_status?.StringValue)).toEqual(['NON_COMPLIANT', 'COMPLIANT']);
+    expect(harness.notifications().map((n) => n.MessageAttributes?.compliance_status?.StringValue)).toEqual(['COMPLIANT', 'NON_COMPLIANT']);
+    expect((await harness.complianceItems())[0].notifications).toEqual({});
   });
 
   test('concurrent deliveries of different evaluations end in the newest, each transition recorded once', async () => {
     const results = [evaluation('COMPLIANT', T0), evaluation('NON_COMPLIANT', T0 + 1000), evaluation('COMPLIANT', T0 + 2000), evaluation('NON_COMPLIANT', T0 + 1000)];
 
-    await Promise.all(results.map((r) => applyComplianceResult(r, harness.context)));
+    const settled = await Promise.allSettled(results.map((r) => applyComplianceResult(r, harness.context)));
+    // What failed (a copy finding the other's notification in flight) is redelivered after the visibility timeout.
+    const later = { ...harness.context, now: () => new Date(harness.context.now().getTime() + 10 * 60_000) };
+    for (const [i, outcome] of settled.entries()) if (outcome.status === 'rejected') await applyComplianceResult(results[i], later);
 
     const [item] = await harness.complianceItems();
     expect(item).toMatchObject({ compliance_status: 'COMPLIANT', evaluated_at_ms: T0 + 2000 });
-    expect(item.pending_transition).toBeUndefined();
-    const history = await harness.history();
-    const keys = history.map((h) => h.sk);
-    expect(new Set(keys).size).toBe(keys.length);
-    expect(harness.notifications().length).toBe(history.filter((h) => h.previous_status !== 'NONE' || h.compliance_status === 'NON_COMPLIANT').length);
+    expect(item.notifications ?? {}).toEqual({});
+    const history = (await harness.auditHistory()).map((h) => `${h.event_time} ${h.previous_status}->${h.compliance_status}`).sort();
+    expect(history).toEqual([
+      '2026-11-20T10:00:00.000Z NONE->COMPLIANT',
+      '2026-11-20T10:00:01.000Z COMPLIANT->NON_COMPLIANT',
+      '2026-11-20T10:00:02.000Z NON_COMPLIANT->COMPLIANT',
+    ]);
+    const sent = harness.notifications().map((n) => n.Message);
+    expect(new Set(sent).size).toBe(sent.length);
   });
 });
 
@@ -232,8 +255,9 @@ describe('deletion', () => {
     expect(late.outcome).toBe('retired');
     expect(lateNewRule.outcome).toBe('retired');
     const remaining = await harness.complianceItems();
-    expect(remaining.map((i) => i.sk)).toEqual(['RESOURCE']);
-    expect(remaining[0].status_shard).toBeUndefined();
+    // Retired, not deleted: out of every index, kept with what it still owes; the late rule was never current.
+    expect(remaining.map((i) => i.sk).sort()).toEqual(['RESOURCE', 'RULE#restricted-ssh', 'RULE#sg-tagged']);
+    expect(remaining.filter((i) => i.sk !== 'RESOURCE').every((i) => i.retired_at_ms === T0 + 10_000 && i.status_shard === undefined)).toBe(true);
     expect(harness.notifications()).toHaveLength(1);
     expect((await harness.history()).filter((h) => h.config_item_type === 'ConfigurationItemChange')).toHaveLength(1);
   });

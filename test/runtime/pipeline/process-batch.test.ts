@@ -136,7 +136,12 @@ describe('replaying a scenario out of order and more than once', () => {
   }
 
   function comparable(items: Array<Record<string, unknown>>) {
-    return items.map(({ updated_at: _ignored, ...rest }) => rest).sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
+    // The current state: a retired item (its resource deleted) is not in it, whether it exists or never did.
+    // The write count (version), when it was written, and the emptied map of owed notifications depend on the order.
+    return items.filter((item) => item.retired_at_ms === undefined).map(({ updated_at: _at, version: _version, notifications, ...rest }) => {
+      expect(Object.keys((notifications as object | undefined) ?? {})).toEqual([]);
+      return rest;
+    }).sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
   }
 
   test('pitfall 14: three shuffled deliveries give exactly the state of one in-order delivery, with no duplicate history or notification', async () => {
@@ -164,12 +169,18 @@ describe('replaying a scenario out of order and more than once', () => {
     expect(state).toEqual(expectedState);
     expect(state.filter((i) => i.sk === 'RESOURCE')).toHaveLength(4);
     expect(state.some((i) => String(i.pk).endsWith('#sg-c') && i.sk !== 'RESOURCE')).toBe(false);
+    expect((await replay.complianceItems()).every((i) => Object.keys(i.notifications ?? {}).length === 0)).toBe(true);
     const historyKeys = history.map((h) => `${h.pk}|${h.sk}`);
     expect(new Set(historyKeys).size).toBe(historyKeys.length);
+    // The history is the in-order one, record for record (only when each was learnt differs).
+    const records = (h: Array<Record<string, unknown>>) => h.map(({ recorded_at: _learnt, ...rest }) => rest).sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
+    expect(records(history)).toEqual(records(inOrderHistory));
     const transitions = history.filter((h) => h.config_item_type === 'ComplianceChange');
     const notifiable = transitions.filter((h) => h.previous_status !== 'NONE' || h.compliance_status === 'NON_COMPLIANT');
     expect(notifiable.length).toBeGreaterThan(20);
-    expect(notifications).toHaveLength(notifiable.length);
+    // Out of order, a transition already superseded when it arrives is history, not news: never more messages.
+    expect(notifications.length).toBeLessThanOrEqual(notifiable.length);
+    expect(notifications.length).toBeGreaterThan(0);
     const notified = notifications.map((n) => JSON.parse(n.Message!)).map((m) => `${m.account}|${m.resource_id}|${m.config_rule_name}|${m.evaluated_at}`);
     expect(new Set(notified).size).toBe(notified.length);
     // Configuration-item changes are recorded whatever the order: the same set as in order.

@@ -1,6 +1,6 @@
 import { ConfigServiceClient, DescribeAggregateComplianceByConfigRulesCommand, GetAggregateComplianceDetailsByConfigRuleCommand } from '@aws-sdk/client-config-service';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { fakeAggregator, type Truth } from './fake-aggregator';
 import type { ComplianceResult } from '../../../src/runtime/models/compliance-result';
 import { Logger } from '../../../src/runtime/observability/logger';
@@ -10,6 +10,7 @@ import { AggregatorReader } from '../../../src/runtime/reconciliation/aggregator
 import { BaselineNotifier } from '../../../src/runtime/reconciliation/baseline-notifier';
 import { reconcile, type ReconciliationDependencies } from '../../../src/runtime/reconciliation/reconcile';
 import { CURSOR_PK, CURSOR_SK, ReconciliationStateStore, SEEN_PK, type CursorState } from '../../../src/runtime/reconciliation/reconciliation-state';
+import { toComplianceItem } from '../../../src/runtime/store/compliance-item';
 import { resourceKey, ruleSortKey, statusShardKeys } from '../../../src/runtime/store/keys';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../support/local-dynamodb';
 import { masterTableSpecs } from '../../support/master-tables';
@@ -142,7 +143,7 @@ function setup(truth: Truth[], options: Partial<Parameters<typeof fakeAggregator
 /** The compliance items only (no cursor, no chunks, no markers), as `pk sk status evaluated_at_ms`. */
 async function stateLines(): Promise<string[]> {
   return (await harness.complianceItems())
-    .filter((item) => (item.sk as string).startsWith('RULE#'))
+    .filter((item) => (item.sk as string).startsWith('RULE#') && item.retired_at_ms === undefined)
     .map((item) => `${item.pk} ${item.sk} ${item.compliance_status} ${item.evaluated_at_ms}`)
     .sort();
 }
@@ -186,7 +187,8 @@ describe('reconcile: healing the state from the aggregator', () => {
       retired: 1,
       invalid: 0,
     });
-    expect(await env.item(vanished)).toBeUndefined();
+    expect(await env.item(vanished)).toMatchObject({ retired_at_ms: expect.any(Number) });
+    expect((await env.item(vanished))?.status_shard).toBeUndefined();
     // The healed corrupted item was a real transition: notified (the first two pages gave 200 items already).
     const notified = harness.notifications().map((n) => JSON.parse(n.Message!).resource_id as string);
     expect(notified).toContain('sg-0010');
@@ -235,13 +237,34 @@ describe('reconcile: healing the state from the aggregator', () => {
   });
 });
 
+describe('reconcile: the aggregator overrules what it should have reported by now', () => {
+  test('a forged state newer than the aggregator but older than its lag, and a future-dated one, are healed', async () => {
+    // Prepare: two states written before senders and times were checked: one forged a day after the aggregator's
+    // evaluation (the aggregator would have reported a genuine one long since), one dated 2099.
+    const truth = organizationTruth();
+    const env = setup(truth);
+    const forgedOver = truth.find((t) => t.resourceId === 'sg-0001')!;
+    const futureOver = truth.find((t) => t.resourceId === 'sg-0002')!;
+    const flipped = (t: Truth) => (t.status === 'COMPLIANT' ? 'NON_COMPLIANT' : 'COMPLIANT');
+    for (const [t, atMs] of [[forgedOver, forgedOver.recordedAtMs + 24 * HOUR], [futureOver, Date.parse('2099-01-01T00:00:00Z')]] as const) {
+      const forged = { ...toComplianceItem({ ...asResult(t), complianceStatus: flipped(t), evaluatedAtMs: atMs }, new Date(RUN_AT)), version: 1 };
+      await db.documentClient.send(new PutCommand({ TableName: harness.tables.complianceTable, Item: forged }));
+    }
+
+    await reconcile(env.dependencies());
+
+    expect(await env.item(forgedOver)).toMatchObject({ compliance_status: forgedOver.status, evaluated_at_ms: forgedOver.recordedAtMs });
+    expect(await env.item(futureOver)).toMatchObject({ compliance_status: futureOver.status, evaluated_at_ms: futureOver.recordedAtMs });
+  });
+});
+
 describe('reconcile: newest wins', () => {
   test('an event-driven state newer than the aggregator is never overwritten, and not retired', async () => {
-    // Prepare: the aggregator still says NON_COMPLIANT (its sources lag); an event already said COMPLIANT, later.
+    // Prepare: the aggregator still says NON_COMPLIANT (its sources lag); an event already said COMPLIANT, within the lag.
     const truth = organizationTruth();
     const env = setup(truth);
     const older = truth.find((t) => t.resourceId === 'sg-0000')!;
-    const newer: Truth = { ...older, status: 'COMPLIANT', recordedAtMs: older.recordedAtMs + HOUR, annotation: undefined };
+    const newer: Truth = { ...older, status: 'COMPLIANT', recordedAtMs: RUN_AT - 2 * HOUR, annotation: undefined };
     await applyComplianceResult(asResult(newer), harness.context);
     // And an evaluation the aggregator has not seen at all, recorded just before the pass.
     const fresh: Truth = { ...older, resourceId: 'sg-new', recordedAtMs: RUN_AT - HOUR };

@@ -48,7 +48,7 @@ export function organizationItems(options: { accounts: number; regions: string[]
               sourceEventId: `event-${items.length}`,
               origin: 'event',
             };
-            const item = toComplianceItem(result, undefined, now);
+            const item = toComplianceItem(result, now);
             items.push(item as StoredItem);
           }
         }
