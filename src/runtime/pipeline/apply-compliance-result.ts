@@ -134,7 +134,9 @@ function knownPredecessor(
   const order = evaluationOrder(result.evaluatedAtMs, result.complianceStatus);
   const deletion = marker && deletionOrder(marker.deleted_at_ms) < order ? deletionOrder(marker.deleted_at_ms) : undefined;
   const state = stored ? evaluationOrder(stored.evaluated_at_ms, stored.compliance_status) : undefined;
-  if (state !== undefined && state < order && (deletion === undefined || state > deletion)) return { order: state, status: stored!.compliance_status };
+  if (state !== undefined && state < order && (deletion === undefined || state > deletion)) {
+    return { order: state, status: stored!.compliance_status };
+  }
   if (deletion !== undefined) return { order: deletion, status: 'NONE' };
   return NOTHING_BEFORE;
 }
