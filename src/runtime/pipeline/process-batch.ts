@@ -122,7 +122,7 @@ async function processOne(
 ): Promise<boolean> {
   try {
     if (work.event.kind === 'compliance') {
-      const { outcome, notified } = await applyComplianceResult(work.event.result, dependencies.context);
+      const { outcome, notified } = await applyComplianceResult(work.event.result, dependencies.context, { logger: dependencies.logger });
       if (outcome === 'transition') {
         const r = work.event.result;
         metrics.add('ComplianceTransitions');
