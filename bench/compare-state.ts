@@ -42,6 +42,7 @@ export const defaultCurrentItem: CurrentItemPredicate = (item) =>
   && item.sk !== 'RESOURCE'
   && item.retired === undefined
   && item.retired_at === undefined
+  && item.retired_at_ms === undefined
   && item.deleted_at_ms === undefined;
 
 /** Scan a compliance table and index its current items by compliance key. */
