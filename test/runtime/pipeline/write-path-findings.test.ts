@@ -18,17 +18,32 @@ const HOUR = 3_600_000;
 
 function evaluation(status: ComplianceStatus, atMs: number, rule = 'restricted-ssh'): ComplianceResult {
   return {
-    account: '222222222222', region: 'eu-west-1', resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-0a1b2c3d',
-    configRuleName: rule, complianceStatus: status, evaluatedAtMs: atMs, resultRecordedTime: new Date(atMs).toISOString(),
-    sourceEventId: `event-${status}-${atMs}`, origin: 'event',
+    account: '222222222222',
+    region: 'eu-west-1',
+    resourceType: 'AWS::EC2::SecurityGroup',
+    resourceId: 'sg-0a1b2c3d',
+    configRuleName: rule,
+    complianceStatus: status,
+    evaluatedAtMs: atMs,
+    resultRecordedTime: new Date(atMs).toISOString(),
+    sourceEventId: `event-${status}-${atMs}`,
+    origin: 'event',
   };
 }
 
 function deletion(atMs: number): ConfigItemChange {
   return {
-    account: '222222222222', region: 'eu-west-1', resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-0a1b2c3d',
-    changeType: 'DELETE', configurationItemStatus: 'ResourceDeleted', capturedAtMs: atMs, configurationStateId: String(atMs),
-    changedProperties: [], oversized: false, tags: {},
+    account: '222222222222',
+    region: 'eu-west-1',
+    resourceType: 'AWS::EC2::SecurityGroup',
+    resourceId: 'sg-0a1b2c3d',
+    changeType: 'DELETE',
+    configurationItemStatus: 'ResourceDeleted',
+    capturedAtMs: atMs,
+    configurationStateId: String(atMs),
+    changedProperties: [],
+    oversized: false,
+    tags: {},
   };
 }
 
@@ -115,10 +130,12 @@ test('finding 5: a deletion processed between the state write and the notificati
   await applyComplianceResult(evaluation('COMPLIANT', T0), context);
   const slowNotifier: WriteContext = {
     ...context,
-    notifier: { notify: async (...args: Parameters<WriteContext['notifier']['notify']>) => {
-      await applyConfigItem(deletion(T0 + 2 * HOUR), context);
-      return context.notifier.notify(...args);
-    } } as never,
+    notifier: {
+      notify: async (...args: Parameters<WriteContext['notifier']['notify']>) => {
+        await applyConfigItem(deletion(T0 + 2 * HOUR), context);
+        return context.notifier.notify(...args);
+      },
+    } as never,
   };
 
   await expect(applyComplianceResult(evaluation('NON_COMPLIANT', T0 + HOUR), slowNotifier)).resolves.toMatchObject({ notified: true });
