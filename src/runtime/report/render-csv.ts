@@ -6,13 +6,21 @@ export const CSV_HEADER = [
 ];
 
 /**
- * One CSV cell (RFC 4180). Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) is
- * prefixed with `'`: rule names and resource ids come from member accounts and are not trusted.
+ * Text a spreadsheet may run as a formula: `=`, `+`, `-` or `@` as the first character that is not blank (spreadsheets
+ * skip leading spaces, tabs and line breaks before they look for one), or any control character first (tab, CR and
+ * the like start formulas or break cells in some of them).
+ */
+const FORMULA_BEHIND_BLANKS = /^[ \t\r\n]*[=+\-@]/;
+const CONTROL_FIRST = /^\p{Cc}/u;
+
+/**
+ * One CSV cell (RFC 4180). A cell that could run as a formula is prefixed with `'`, which makes it text: rule names
+ * and resource ids come from member accounts and are not trusted. Then quoted when it holds a quote, comma or line break.
  */
 export function csvCell(value: string | number | undefined): string {
   if (value === undefined) return '';
   if (typeof value === 'number') return String(value);
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const safe = FORMULA_BEHIND_BLANKS.test(value) || CONTROL_FIRST.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
