@@ -31,7 +31,10 @@ const SECTIONS: [Dimension, keyof DailyReport['changes'] & ('byAccount' | 'byReg
   ['resourceType', 'byResourceType', 'byResourceType'],
 ];
 
-/** Long format: one row per (dimension, value), the organization total first; opens in any spreadsheet. */
+/**
+ * Long format: one row per (dimension, value), the organization total first; opens in any spreadsheet. Compliance items
+ * the counts leave out close the file, one `excluded` row per reason with their number in `total`.
+ */
 export function renderCsv(report: DailyReport): string {
   const rows: (string | number | undefined)[][] = [CSV_HEADER];
   const hasPrevious = report.changes.previousDate !== undefined;
@@ -45,6 +48,9 @@ export function renderCsv(report: DailyReport): string {
       rows.push([dimension, key, c.COMPLIANT, c.NON_COMPLIANT, c.NOT_APPLICABLE, c.INSUFFICIENT_DATA, c.total,
         compliancePercent(c), hasPrevious ? changes.get(key) ?? 0 : undefined]);
     }
+  }
+  for (const [reason, count] of Object.entries(report.source.excluded.byReason).sort(([x], [y]) => (x < y ? -1 : 1))) {
+    rows.push(['excluded', reason, undefined, undefined, undefined, undefined, count, undefined, undefined]);
   }
   return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
