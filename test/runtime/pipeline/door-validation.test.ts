@@ -25,7 +25,7 @@ const reasonsById = () => Object.fromEntries(harness.deadLettered().map((d) => [
 describe('processBatch at the door', () => {
   test('a forged agent envelope (sent by account A, naming account B) stores nothing for B and is dead-lettered: account mismatch', async () => {
     // Prepare: FORGER puts an agent envelope around VICTIM's event; EventBridge sets the outer account to FORGER.
-    const forged = { ...agentEvent(complianceChangeEvent()), account: FORGER };
+    const forged: Record<string, any> = { ...agentEvent(complianceChangeEvent()), account: FORGER };
     forged.detail.event.detail.newEvaluationResult.complianceType = 'NON_COMPLIANT';
     const activity = new AccountActivityRecorder(db.documentClient, harness.tables.complianceTable, { now: () => Date.parse('2026-11-26T12:00:00Z') });
 
