@@ -28,6 +28,7 @@ export const handler = async (_event: ScheduledEvent): Promise<{ date: string; l
     location,
     itemsRead: report.source.itemsRead,
     itemsSkipped: report.source.itemsSkipped,
+    itemsExcluded: report.source.excluded.count,
     nonCompliant: report.current.totals.NON_COMPLIANT,
     previousDate: report.changes.previousDate,
     durationMs: Date.now() - started,

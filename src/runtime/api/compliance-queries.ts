@@ -68,8 +68,8 @@ export class ComplianceQueries {
   async listCompliance(filters: ComplianceFilters, limit: number, nextToken: string | undefined): Promise<Page<ComplianceListItem>> {
     const plan = planQuery(filters);
     const fingerprint = queryFingerprint(['compliance', plan.index.name, filters]);
-    const key = decodePageToken(nextToken, fingerprint, [plan.index.sortKey, 'pk', 'sk']);
-    const after = key ? { sort: String(key[plan.index.sortKey]), pk: String(key.pk), sk: String(key.sk) } : undefined;
+    const key = decodePageToken(nextToken, fingerprint, { [plan.index.sortKey]: 'sort', pk: 'partition', sk: 'sort' });
+    const after = key ? { sort: key[plan.index.sortKey], pk: key.pk, sk: key.sk } : undefined;
     const page = await readMergedPage(this.client, this.options.complianceTableName, plan, after, { limit, evaluationBudget: this.budget });
     const items = plan.index.projectsLastEvaluated ? page.items : await this.completeFromTable(page.items, plan);
     return {
@@ -167,8 +167,7 @@ export class ComplianceQueries {
   async history(resource: ResourceIdentity, limit: number, nextToken: string | undefined): Promise<Page<Record<string, unknown>>> {
     const pk = resourceKey(resource);
     const fingerprint = queryFingerprint(['history', pk]);
-    const start = decodePageToken(nextToken, fingerprint, ['pk', 'sk']);
-    if (start && start.pk !== pk) throw new ApiError(400, 'nextToken belongs to another resource', 'nextToken');
+    const start = decodePageToken(nextToken, fingerprint, { pk: 'partition', sk: 'sort' }, { pk });
     const now = Math.floor(this.now().getTime() / 1000);
     const items: Item[] = [];
     let startKey: Item | undefined = start;

@@ -1,3 +1,5 @@
+import { parseEventTimeMs } from './event-time-bounds';
+import { requireRegion, requireResourceId, requireResourceType } from './identity-fields';
 import {
   at,
   Candidate,
@@ -12,13 +14,12 @@ import {
   optionalPickedString,
   optionalString,
   pick,
-  requireAccount,
   requireObject,
   requirePickedString,
   requireString,
   withoutUndefined,
 } from './parsed-event';
-import { parseTimestampMs } from './timestamps';
+import { resolveAccount } from './trusted-account';
 import { ConfigItemChange } from '../models/config-item';
 
 export const CONFIGURATION_ITEM_MESSAGE_TYPES = [
@@ -37,21 +38,24 @@ const MESSAGE_LOCATION: FieldLocation = { messagePath: 'message', envelopePath: 
 /**
  * A configuration-item change message (the `detail` of `Config Configuration Item Change`, or the SNS
  * message) as a ConfigItemChange. Oversized messages carry only a summary: no configuration, tags or diff.
+ * The account is the context's (the sender's) when given, and the item's own account must then equal it; the
+ * capture time must lie before `nowMs` plus the clock skew.
  */
 export function parseConfigurationItemChange(
   message: JsonObject,
   context: MessageContext = {},
   location: FieldLocation = MESSAGE_LOCATION,
+  nowMs: number = Date.now(),
 ): ConfigItemChange {
   const base = location.messagePath;
   rejectLegacyFormat(message, base);
   const messageType = requireString(message.messageType, at(base, 'messageType'));
   switch (messageType) {
     case 'ConfigurationItemChangeNotification':
-      return parseFullItem(message, context, location);
+      return parseFullItem(message, context, location, nowMs);
     case 'OversizedConfigurationItemChangeNotification':
     case 'OversizedConfigurationItemChangeDeliveryFailed':
-      return parseOversizedItem(message, context, location);
+      return parseOversizedItem(message, context, location, nowMs);
     default:
       throw invalidField(at(base, 'messageType'), messageType, `one of ${CONFIGURATION_ITEM_MESSAGE_TYPES.join(', ')}`);
   }
@@ -68,7 +72,7 @@ function rejectLegacyFormat(message: JsonObject, base: string): void {
   }
 }
 
-function parseFullItem(message: JsonObject, context: MessageContext, location: FieldLocation): ConfigItemChange {
+function parseFullItem(message: JsonObject, context: MessageContext, location: FieldLocation, nowMs: number): ConfigItemChange {
   const base = location.messagePath;
   const itemPath = at(base, 'configurationItem');
   const item = requireObject(message.configurationItem, itemPath);
@@ -77,7 +81,7 @@ function parseFullItem(message: JsonObject, context: MessageContext, location: F
   const diff = optionalObject(message.configurationItemDiff, diffPath);
   const changed = optionalObject(diff?.changedProperties, at(diffPath, 'changedProperties'));
   return withoutUndefined<ConfigItemChange>({
-    ...readIdentity(item, itemPath, context, location),
+    ...readIdentity(item, itemPath, context, location, nowMs),
     changeType: optionalString(diff?.changeType, at(diffPath, 'changeType')),
     changedProperties: changed === undefined ? [] : Object.keys(changed),
     oversized: false,
@@ -86,14 +90,14 @@ function parseFullItem(message: JsonObject, context: MessageContext, location: F
   });
 }
 
-function parseOversizedItem(message: JsonObject, context: MessageContext, location: FieldLocation): ConfigItemChange {
+function parseOversizedItem(message: JsonObject, context: MessageContext, location: FieldLocation, nowMs: number): ConfigItemChange {
   const base = location.messagePath;
   const summaryPath = at(base, 'configurationItemSummary');
   const summary = requireObject(message.configurationItemSummary, summaryPath);
   const deliveryPath = at(base, 's3DeliverySummary');
   const delivery = optionalObject(message.s3DeliverySummary, deliveryPath) ?? {};
   return withoutUndefined<ConfigItemChange>({
-    ...readIdentity(summary, summaryPath, context, location),
+    ...readIdentity(summary, summaryPath, context, location, nowMs),
     changeType: optionalString(summary.changeType, at(summaryPath, 'changeType')),
     changedProperties: [],
     oversized: true,
@@ -113,29 +117,30 @@ type Identity = Pick<ConfigItemChange,
  * (accountId, arn) are read, because the agent may replace an oversized summary by an item it resolved
  * through the API; API times are epoch seconds (or Dates), notification times ISO strings.
  */
-function readIdentity(item: JsonObject, itemPath: string, context: MessageContext, location: FieldLocation): Identity {
+function readIdentity(item: JsonObject, itemPath: string, context: MessageContext, location: FieldLocation, nowMs: number): Identity {
   const field = (key: string): Candidate => ({ value: item[key], path: at(itemPath, key) });
   return {
-    account: requireAccount(pick(field('awsAccountId'), field('accountId'), { value: context.account, path: at(location.envelopePath, 'account') })),
-    region: readRegion(field('awsRegion'), context, location),
-    resourceType: requirePickedString(field('resourceType')),
-    resourceId: requirePickedString(field('resourceId')),
+    account: resolveAccount({ value: context.account, path: location.accountPath ?? at(location.envelopePath, 'account') }, [field('awsAccountId'), field('accountId')]),
+    region: requireRegion(readRegion(field('awsRegion'), context, location)),
+    resourceType: requireResourceType(field('resourceType')),
+    resourceId: requireResourceId(field('resourceId')),
     resourceName: optionalString(item.resourceName, at(itemPath, 'resourceName')),
     arn: optionalPickedString(pick(field('ARN'), field('arn'))),
     configurationItemStatus: requirePickedString(field('configurationItemStatus')),
-    capturedAtMs: parseTimestampMs(item.configurationItemCaptureTime, at(itemPath, 'configurationItemCaptureTime')),
+    capturedAtMs: parseEventTimeMs(item.configurationItemCaptureTime, at(itemPath, 'configurationItemCaptureTime'), nowMs),
     configurationStateId: readStateId(field('configurationStateId')),
   };
 }
 
-function readRegion(itemRegion: Candidate, context: MessageContext, location: FieldLocation): string {
+/** The region as read (the item's, else the envelope's), with the path it was read from, "global" mapped to the envelope's. */
+function readRegion(itemRegion: Candidate, context: MessageContext, location: FieldLocation): Candidate {
   const envelopeRegion: Candidate = { value: context.region, path: at(location.envelopePath, 'region') };
-  const region = requirePickedString(pick(itemRegion, envelopeRegion));
-  if (region !== GLOBAL_REGION) return region;
+  const picked = pick(itemRegion, envelopeRegion);
+  if (requirePickedString(picked) !== GLOBAL_REGION) return picked;
   if (isAbsent(context.region)) {
-    throw invalidField(itemRegion.path, region, `a region, or an envelope region to map "${GLOBAL_REGION}" to (none given)`);
+    throw invalidField(itemRegion.path, picked.value, `a region, or an envelope region to map "${GLOBAL_REGION}" to (none given)`);
   }
-  return requirePickedString(envelopeRegion);
+  return envelopeRegion;
 }
 
 /** A number in notifications, a string in the API: one string form, so history keys do not depend on the channel. */

@@ -1,3 +1,5 @@
+import { parseEventTimeMs, requireEventTimeWithinBounds } from './event-time-bounds';
+import { requireAccount, requireRegion, requireResourceId, requireResourceType, requireRuleName } from './identity-fields';
 import {
   at,
   invalidField,
@@ -7,8 +9,6 @@ import {
   optionalObject,
   optionalString,
   pick,
-  requireAccount,
-  requirePickedString,
   requireString,
   withoutUndefined,
 } from './parsed-event';
@@ -28,7 +28,8 @@ export interface RemediationHints {
  * The `detail` of an `EC2 Automation Execution Status-change Notification` as a RemediationResult.
  *
  * The AWS example writes StartTime and EndTime as `Nov 29, 2024 7:43:23 PM` (UTC), DefinitionVersion as a number and
- * Time as the duration in milliseconds; ISO timestamps and string versions are accepted too.
+ * Time as the duration in milliseconds; ISO timestamps and string versions are accepted too. The account is the
+ * envelope's (EventBridge's), and every time must lie before `nowMs` plus the clock skew.
  */
 export function parseAutomationExecution(
   detail: JsonObject,
@@ -36,15 +37,25 @@ export function parseAutomationExecution(
   detailPath: string,
   envelopePath: string,
   hints: RemediationHints = {},
+  nowMs: number = Date.now(),
 ): RemediationResult {
   const status = requireString(detail.Status, at(detailPath, 'Status'));
-  const startedAtMs = parseSsmTime(detail.StartTime, at(detailPath, 'StartTime'));
-  const endedAtMs = parseSsmTime(detail.EndTime, at(detailPath, 'EndTime'));
-  const eventTimeMs = isAbsent(context.time) ? endedAtMs ?? startedAtMs : parseTimestampMs(context.time, at(envelopePath, 'time'));
+  const ssmTime = (key: string) => {
+    const path = at(detailPath, key);
+    const ms = parseSsmTime(detail[key], path);
+    return ms === undefined ? undefined : requireEventTimeWithinBounds(ms, detail[key], path, nowMs);
+  };
+  const startedAtMs = ssmTime('StartTime');
+  const endedAtMs = ssmTime('EndTime');
+  const eventTimeMs = isAbsent(context.time) ? endedAtMs ?? startedAtMs : parseEventTimeMs(context.time, at(envelopePath, 'time'), nowMs);
   if (eventTimeMs === undefined) throw invalidField(at(envelopePath, 'time'), context.time, 'the event time');
+  const configRuleName = onlyOne(hints.configRuleNames);
+  const resourceType = onlyOne(hints.resourceTypes);
+  const resourceId = optionalString(detail.ResourceId, at(detailPath, 'ResourceId'));
   return withoutUndefined<RemediationResult>({
-    account: requireAccount(pick({ value: context.account, path: at(envelopePath, 'account') })),
-    region: requirePickedString(pick({ value: context.region, path: at(envelopePath, 'region') })),
+    // SSM's detail names no account: the envelope's, set by EventBridge (checked against a forwarded event's by the caller).
+    account: requireAccount({ value: context.account, path: at(envelopePath, 'account') }),
+    region: requireRegion(pick({ value: context.region, path: at(envelopePath, 'region') })),
     executionId: requireString(detail.ExecutionId, at(detailPath, 'ExecutionId')),
     documentName: requireString(detail.Definition, at(detailPath, 'Definition')),
     documentVersion: versionOf(detail.DefinitionVersion, at(detailPath, 'DefinitionVersion')),
@@ -55,9 +66,10 @@ export function parseAutomationExecution(
     eventTimeMs,
     executedBy: optionalString(detail.ExecutedBy, at(detailPath, 'ExecutedBy')),
     failureMessage: optionalString(detail.FailureMessage, at(detailPath, 'FailureMessage')),
-    configRuleName: onlyOne(hints.configRuleNames),
-    resourceType: onlyOne(hints.resourceTypes),
-    resourceId: optionalString(detail.ResourceId, at(detailPath, 'ResourceId')),
+    // The hints and the id link the execution to a compliance item's keys: held to the same rules as an evaluation's.
+    configRuleName: configRuleName === undefined ? undefined : requireRuleName({ value: configRuleName, path: 'detail.enrichment.remediation.configRuleNames' }),
+    resourceType: resourceType === undefined ? undefined : requireResourceType({ value: resourceType, path: 'detail.enrichment.remediation.resourceTypes' }),
+    resourceId: resourceId === undefined || resourceId === '' ? resourceId : requireResourceId({ value: resourceId, path: at(detailPath, 'ResourceId') }),
     sourceEventId: context.eventId,
   });
 }

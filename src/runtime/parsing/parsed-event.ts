@@ -26,6 +26,11 @@ export class InvalidEventError extends Error {
 
 /** Envelope facts a message body falls back to when it does not carry them itself. */
 export interface MessageContext {
+  /**
+   * The account EventBridge delivered the event from, when the message came through EventBridge: it is set from the
+   * caller's credentials, so it is the one account a sender cannot choose. An account the message names itself must
+   * equal it (trusted-account.ts). Absent only for messages read outside EventBridge (an SNS body, a direct call).
+   */
   readonly account?: string;
   readonly region?: string;
   readonly eventId?: string;
@@ -38,6 +43,8 @@ export interface FieldLocation {
   readonly messagePath: string;
   /** Path of the envelope the context came from, e.g. `` (root), `detail.event` or `context`. */
   readonly envelopePath: string;
+  /** Where the context's account was read, when not `<envelopePath>.account` (a forwarded event: the root `account`). */
+  readonly accountPath?: string;
 }
 
 // ---- Field readers: every read of untrusted input goes through one of these, so a wrong shape is always
@@ -59,7 +66,9 @@ export function describeValue(value: unknown): string {
   } catch {
     text = String(value);
   }
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  // JSON escapes C0 controls; DEL and C1 controls are escaped too, so a hostile value cannot corrupt the log line.
+  const escaped = text.replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > 120 ? `${escaped.slice(0, 117)}...` : escaped;
 }
 
 export function invalidField(path: string, value: unknown, expected: string): InvalidEventError {
@@ -124,13 +133,6 @@ export function requirePickedString(candidate: Candidate): string {
 
 export function optionalPickedString(candidate: Candidate): string | undefined {
   return optionalString(candidate.value, candidate.path);
-}
-
-/** Account ids are the first part of every key: anything but 12 digits would corrupt them. */
-export function requireAccount(candidate: Candidate): string {
-  const { value, path } = candidate;
-  if (typeof value !== 'string' || !/^\d{12}$/.test(value)) throw invalidField(path, value, 'a 12-digit AWS account id');
-  return value;
 }
 
 /**

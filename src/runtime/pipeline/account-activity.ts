@@ -1,6 +1,7 @@
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describeError, type Logger } from '../observability/logger';
 import { emfDocument } from '../observability/metrics';
+import { isAccountId, isRegion } from '../parsing/identity-fields';
 
 /**
  * Per-account "last seen" records, so that an account (or one of its regions) whose agent went quiet can be told
@@ -31,9 +32,6 @@ export const ACTIVITY_ITEM_TYPE = 'ACCOUNT_ACTIVITY';
 
 /** Default: one write per account and region per container every 15 minutes. */
 export const DEFAULT_WRITE_INTERVAL_MS = 15 * 60_000;
-
-const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /** One account and region seen in a batch, with the time of its newest event there. */
 export interface AccountSighting {
@@ -88,15 +86,16 @@ export function activityPartitionKeys(): string[] {
 /**
  * The account, region and time of an EventBridge event as the buffer queue delivers it (the record body, parsed).
  *
- * Reads the outer envelope: for `aws.config` and for the agent's `monitoring.agent.config` alike it names the
- * member account and region that sent the event. Status notifications (skipped by the write path) count too: they
- * prove the account's forwarding works. Anything without a plausible account id and region is ignored.
+ * Reads the outer envelope only: its `account` is the one EventBridge set from the sender's credentials, the same
+ * account the parser stores (parsing/trusted-account.ts), for `aws.config` and for the agent's
+ * `monitoring.agent.config` alike; never an account named inside the event, which the sender chooses. Status
+ * notifications (skipped by the write path) count too: they prove the account's forwarding works. Anything without a
+ * valid account id and region (parsing/identity-fields.ts) is ignored.
  */
 export function sightingOf(envelope: unknown, nowMs: number): AccountSighting | undefined {
   if (typeof envelope !== 'object' || envelope === null) return undefined;
   const { account, region, time } = envelope as { account?: unknown; region?: unknown; time?: unknown };
-  if (typeof account !== 'string' || !ACCOUNT_ID.test(account)) return undefined;
-  if (typeof region !== 'string' || !REGION.test(region)) return undefined;
+  if (!isAccountId(account) || !isRegion(region)) return undefined;
   const parsed = typeof time === 'string' ? Date.parse(time) : Number.NaN;
   // A sender's clock ahead of ours must not make the account look alive in the future.
   const eventTimeMs = Number.isFinite(parsed) ? Math.min(parsed, nowMs) : nowMs;

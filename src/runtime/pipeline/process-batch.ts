@@ -56,10 +56,11 @@ export async function processBatch(records: SQSRecord[], dependencies: BatchDepe
     let event: ParsedEvent;
     try {
       const body = parseBody(record.body);
-      // Every event proves its account forwards, whatever becomes of it (status notifications included).
+      // Every event proves its sender forwards, whatever becomes of it (status notifications included).
       const sighting = sightingOf(body, nowMs);
       if (sighting) sightings.push(sighting);
-      event = parseEventBridgeEvent(body);
+      // The batch's clock bounds every event time: a time beyond it plus the skew is dead-lettered, never stored.
+      event = parseEventBridgeEvent(body, nowMs);
     } catch (error) {
       deadLettered.push({ record, reason: reasonOf(error) });
       continue;

@@ -72,6 +72,7 @@ export function buildReport(input: BuildReportInput): DailyReport {
       complianceTable: input.complianceTable,
       itemsRead: input.aggregate.itemsRead,
       itemsSkipped: input.aggregate.itemsSkipped,
+      excluded: input.aggregate.excluded,
     },
     current,
     changes: {

@@ -6,13 +6,21 @@ export const CSV_HEADER = [
 ];
 
 /**
- * One CSV cell (RFC 4180). Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) is
- * prefixed with `'`: rule names and resource ids come from member accounts and are not trusted.
+ * Text a spreadsheet may run as a formula: `=`, `+`, `-` or `@` as the first character that is not blank (spreadsheets
+ * skip leading spaces, tabs and line breaks before they look for one), or any control character first (tab, CR and
+ * the like start formulas or break cells in some of them).
+ */
+const FORMULA_BEHIND_BLANKS = /^[ \t\r\n]*[=+\-@]/;
+const CONTROL_FIRST = /^\p{Cc}/u;
+
+/**
+ * One CSV cell (RFC 4180). A cell that could run as a formula is prefixed with `'`, which makes it text: rule names
+ * and resource ids come from member accounts and are not trusted. Then quoted when it holds a quote, comma or line break.
  */
 export function csvCell(value: string | number | undefined): string {
   if (value === undefined) return '';
   if (typeof value === 'number') return String(value);
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const safe = FORMULA_BEHIND_BLANKS.test(value) || CONTROL_FIRST.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
@@ -23,7 +31,10 @@ const SECTIONS: [Dimension, keyof DailyReport['changes'] & ('byAccount' | 'byReg
   ['resourceType', 'byResourceType', 'byResourceType'],
 ];
 
-/** Long format: one row per (dimension, value), the organization total first; opens in any spreadsheet. */
+/**
+ * Long format: one row per (dimension, value), the organization total first; opens in any spreadsheet. Compliance items
+ * the counts leave out close the file, one `excluded` row per reason with their number in `total`.
+ */
 export function renderCsv(report: DailyReport): string {
   const rows: (string | number | undefined)[][] = [CSV_HEADER];
   const hasPrevious = report.changes.previousDate !== undefined;
@@ -37,6 +48,9 @@ export function renderCsv(report: DailyReport): string {
       rows.push([dimension, key, c.COMPLIANT, c.NON_COMPLIANT, c.NOT_APPLICABLE, c.INSUFFICIENT_DATA, c.total,
         compliancePercent(c), hasPrevious ? changes.get(key) ?? 0 : undefined]);
     }
+  }
+  for (const [reason, count] of Object.entries(report.source.excluded.byReason).sort(([x], [y]) => (x < y ? -1 : 1))) {
+    rows.push(['excluded', reason, undefined, undefined, undefined, undefined, count, undefined, undefined]);
   }
   return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -66,6 +66,20 @@ function recentTable(report: DailyReport): string {
     + `<th class="key">Resource type</th><th class="key">Resource</th><th class="key">Rule</th></tr></thead><tbody>${rows}</tbody></table>${more}`;
 }
 
+/** What the counts leave out, said right under them; nothing when nothing is left out. */
+function excludedNotice(report: DailyReport): string {
+  const { count, byReason, examples } = report.source.excluded;
+  if (count === 0) return '';
+  const reasons = Object.entries(byReason).sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([reason, n]) => `<li>${escapeHtml(reason)}: ${formatCount(n)}</li>`).join('');
+  const rows = examples.map((e) => `<tr><td class="key">${escapeHtml(e.pk)}</td><td class="key">${escapeHtml(e.sk)}</td>`
+    + `<td class="key">${escapeHtml(e.reason)}</td></tr>`).join('');
+  const more = count > examples.length ? `<p class="note">Showing ${examples.length} of ${formatCount(count)}; the JSON file lists the same.</p>` : '';
+  return `<div data-testid="excluded"><p class="note">${formatCount(count)} compliance item${count === 1 ? ' is' : 's are'} left out of these counts:</p>`
+    + `<ul class="note">${reasons}</ul><table data-testid="excluded-table"><thead><tr><th class="key">pk</th><th class="key">sk</th>`
+    + `<th class="key">Reason</th></tr></thead><tbody>${rows}</tbody></table>${more}</div>`;
+}
+
 /**
  * The report as one self-contained HTML page: inline CSS and SVG, no script, and a Content-Security-Policy that
  * forbids every request, so opening it can never call out, whatever a rule name or resource id contains.
@@ -109,6 +123,7 @@ export function renderHtml(report: DailyReport): string {
 <p class="meta">Generated ${escapeHtml(report.generatedAt)} from ${escapeHtml(report.source.complianceTable)}. ${comparedWith}
 Score = compliant ÷ (compliant + non-compliant), as AWS Config computes it.</p>
 <div class="tiles">${tiles}</div>
+${excludedNotice(report)}
 <h2>Trend, last ${report.trend.length} report${report.trend.length === 1 ? '' : 's'}</h2>
 ${trendChart('trend-chart', 'Compliance score by day', report.trend)}
 <h2>Non-compliant by account</h2>

@@ -76,13 +76,35 @@ export interface TrendPoint {
   readonly compliancePercent?: number;
 }
 
+/** One compliance item the counts leave out, by its keys, and why. */
+export interface ExcludedItem {
+  readonly pk: string;
+  readonly sk: string;
+  readonly reason: string;
+}
+
+/**
+ * Compliance items of a resource (their key starts with an account id) that the counts leave out because a field
+ * they are counted by is unusable: said in the report, never dropped in silence, so a total that looks low can be
+ * explained and the items found.
+ */
+export interface ExcludedItems {
+  readonly count: number;
+  /** How many were left out for each reason. */
+  readonly byReason: Record<string, number>;
+  /** The first EXCLUDED_EXAMPLES of them. */
+  readonly examples: ExcludedItem[];
+}
+
 /** Where the counts came from and what the scan skipped. */
 export interface ReportSource {
   readonly complianceTable: string;
   /** Items the scan returned (after its `sk` filter). */
   readonly itemsRead: number;
-  /** Items that were not compliance items of a resource (reports, reconciliation markers, malformed keys). */
+  /** Items that are not a resource's compliance item (reports, reconciliation markers, keys without an account). */
   readonly itemsSkipped: number;
+  /** A resource's compliance items left out of the counts, with the reasons. */
+  readonly excluded: ExcludedItems;
 }
 
 /** The daily report: the JSON file is exactly this object. */
@@ -102,6 +124,9 @@ export const TREND_DAYS = 30;
 
 /** The most recent non-compliant evaluations the report lists one by one. */
 export const RECENT_LIMIT = 50;
+
+/** Excluded items the report lists by their keys (all are counted). */
+export const EXCLUDED_EXAMPLES = 20;
 
 export function emptyCounts(): StatusCounts {
   return { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0, INSUFFICIENT_DATA: 0, total: 0 };

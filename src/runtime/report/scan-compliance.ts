@@ -1,14 +1,31 @@
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { emptyCounts, addStatus, RECENT_LIMIT, type Breakdown, type RecentNonCompliance, type StatusCounts } from './report-model';
-import { isComplianceStatus, type ComplianceStatus } from '../models/compliance-result';
+import {
+  emptyCounts, addStatus, EXCLUDED_EXAMPLES, RECENT_LIMIT,
+  type Breakdown, type ExcludedItem, type ExcludedItems, type RecentNonCompliance, type StatusCounts,
+} from './report-model';
+import { COMPLIANCE_STATUSES, isComplianceStatus, type ComplianceStatus } from '../models/compliance-result';
 
 /**
- * The resource-key shape of a compliance item's `pk`: `<12-digit account>#<region>#<type>#<resource id>`, where the
- * type is `Owner::Service::Type` (the service part is empty for `AWS::::Account`). Anything else sharing the table
- * (`REPORT#…`, `RECONCILIATION#…`, future markers) is not a resource and is skipped.
+ * A resource's item: its `pk` starts with the 12-digit account. Anything else sharing the table (`REPORT#…`,
+ * `RECONCILIATION#…`, `ACCOUNT_ACTIVITY#…`, future markers) is not a resource and is skipped.
+ */
+const RESOURCE_ITEM_KEY = /^\d{12}#/;
+/**
+ * The full resource-key shape: `<12-digit account>#<region>#<type>#<resource id>`, where the type is
+ * `Owner::Service::Type` (the service part is empty for `AWS::::Account`).
  */
 const RESOURCE_KEY = /^\d{12}#[^#]+#[^#:]+::[^#:]*::[^#:]+#.+$/;
+const RESOURCE_TYPE = /^[^#:]+::[^#:]*::[^#:]+$/;
 const RULE_PREFIX = 'RULE#';
+const IDENTITY_ATTRIBUTES = ['account', 'region', 'resource_type', 'resource_id', 'config_rule_name'] as const;
+
+/** Why a resource's compliance item is left out of the counts: the report lists these phrases as they are. */
+export const EXCLUSION_REASONS = {
+  resourceType: 'resource type is not Owner::Service::Type',
+  key: 'key is not <account>#<region>#<Owner::Service::Type>#<resource id>',
+  status: `compliance status is not one of ${COMPLIANCE_STATUSES.join(', ')}`,
+  attribute: (name: string) => `${name} is missing or not text`,
+} as const;
 
 /** The attributes the report reads: a projection saves transfer and memory, not read units (Scan bills by item size). */
 const PROJECTED = ['pk', 'sk', 'account', 'region', 'resource_type', 'resource_id', 'config_rule_name', 'compliance_status', 'evaluated_at_ms'];
@@ -25,7 +42,10 @@ export interface ComplianceAggregate {
   readonly recentNonCompliant: RecentNonCompliance[];
   readonly recentNonCompliantCount: number;
   readonly itemsRead: number;
+  /** Items that are not a resource's compliance item. */
   readonly itemsSkipped: number;
+  /** A resource's compliance items left out of the counts, with why. */
+  readonly excluded: ExcludedItems;
 }
 
 export interface ScanOptions {
@@ -51,15 +71,37 @@ interface ScannedItem {
   readonly evaluated_at_ms?: unknown;
 }
 
-/** A compliance item of a resource, or undefined for anything else in the table. */
-function asComplianceItem(item: ScannedItem) {
-  const { pk, sk, account, region, resource_type: resourceType, resource_id: resourceId, config_rule_name: rule, compliance_status: status } = item;
-  if (typeof pk !== 'string' || !RESOURCE_KEY.test(pk)) return undefined;
-  if (typeof sk !== 'string' || !sk.startsWith(RULE_PREFIX)) return undefined;
-  if (typeof account !== 'string' || typeof region !== 'string' || typeof resourceType !== 'string'
-    || typeof resourceId !== 'string' || typeof rule !== 'string' || !isComplianceStatus(status)) return undefined;
+interface CountedItem {
+  readonly pk: string;
+  readonly account: string;
+  readonly region: string;
+  readonly resourceType: string;
+  readonly resourceId: string;
+  readonly rule: string;
+  readonly status: ComplianceStatus;
+  readonly evaluatedAtMs: number;
+}
+
+type Classified =
+  | { readonly kind: 'counted'; readonly item: CountedItem }
+  | { readonly kind: 'excluded'; readonly excluded: ExcludedItem }
+  | { readonly kind: 'skipped' };
+
+/** A resource's compliance item to count; one to leave out, with why; or anything else in the table, skipped. */
+function classify(item: ScannedItem): Classified {
+  const { pk, sk } = item;
+  if (typeof pk !== 'string' || !RESOURCE_ITEM_KEY.test(pk) || typeof sk !== 'string' || !sk.startsWith(RULE_PREFIX)) return { kind: 'skipped' };
+  const exclude = (reason: string): Classified => ({ kind: 'excluded', excluded: { pk, sk, reason } });
+  const missing = IDENTITY_ATTRIBUTES.find((name) => typeof item[name] !== 'string');
+  if (missing !== undefined) return exclude(EXCLUSION_REASONS.attribute(missing));
+  const text = item as Record<typeof IDENTITY_ATTRIBUTES[number], string>;
+  const { account, region, resource_type: resourceType, resource_id: resourceId, config_rule_name: rule } = text;
+  const status = item.compliance_status;
+  if (!RESOURCE_TYPE.test(resourceType)) return exclude(EXCLUSION_REASONS.resourceType);
+  if (!RESOURCE_KEY.test(pk)) return exclude(EXCLUSION_REASONS.key);
+  if (!isComplianceStatus(status)) return exclude(EXCLUSION_REASONS.status);
   const evaluatedAtMs = typeof item.evaluated_at_ms === 'number' ? item.evaluated_at_ms : 0;
-  return { pk, account, region, resourceType, resourceId, rule, status: status as ComplianceStatus, evaluatedAtMs };
+  return { kind: 'counted', item: { pk, account, region, resourceType, resourceId, rule, status, evaluatedAtMs } };
 }
 
 function count(breakdown: Breakdown, key: string, status: ComplianceStatus): void {
@@ -85,6 +127,8 @@ export async function scanComplianceTable(options: ScanOptions): Promise<Complia
   let recentCount = 0;
   let itemsRead = 0;
   let itemsSkipped = 0;
+  const excludedByReason: Record<string, number> = {};
+  let excludedExamples: ExcludedItem[] = [];
 
   const names = Object.fromEntries(PROJECTED.map((name, i) => [`#a${i}`, name]));
   const scanSegment = async (segment: number) => {
@@ -104,11 +148,20 @@ export async function scanComplianceTable(options: ScanOptions): Promise<Complia
       }));
       for (const raw of page.Items ?? []) {
         itemsRead++;
-        const item = asComplianceItem(raw as ScannedItem);
-        if (!item) {
+        const classified = classify(raw as ScannedItem);
+        if (classified.kind === 'skipped') {
           itemsSkipped++;
           continue;
         }
+        if (classified.kind === 'excluded') {
+          const { reason } = classified.excluded;
+          excludedByReason[reason] = (excludedByReason[reason] ?? 0) + 1;
+          excludedExamples.push(classified.excluded);
+          // Bounded memory, and the same examples whatever order the segments finish in: the smallest keys.
+          if (excludedExamples.length > 4 * EXCLUDED_EXAMPLES) excludedExamples = byKey(excludedExamples).slice(0, EXCLUDED_EXAMPLES);
+          continue;
+        }
+        const item = classified.item;
         addStatus(totals, item.status);
         count(byAccount, item.account, item.status);
         count(byRegion, item.region, item.status);
@@ -145,10 +198,19 @@ export async function scanComplianceTable(options: ScanOptions): Promise<Complia
     recentNonCompliantCount: recentCount,
     itemsRead,
     itemsSkipped,
+    excluded: {
+      count: Object.values(excludedByReason).reduce((sum, n) => sum + n, 0),
+      byReason: excludedByReason,
+      examples: byKey(excludedExamples).slice(0, EXCLUDED_EXAMPLES),
+    },
   };
 }
 
 function newestFirst(items: RecentNonCompliance[]): RecentNonCompliance[] {
   const key = (r: RecentNonCompliance) => `${r.account}#${r.region}#${r.resourceType}#${r.resourceId}#${r.configRuleName}`;
   return [...items].sort((a, b) => (b.evaluatedAt.localeCompare(a.evaluatedAt)) || key(a).localeCompare(key(b)));
+}
+
+function byKey(items: ExcludedItem[]): ExcludedItem[] {
+  return [...items].sort((a, b) => (a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
 }

@@ -42,6 +42,8 @@ export function summaryMessage(report: DailyReport, reportLocation: string): Sum
     `Resources: ${formatCount(report.current.resources)} in ${formatCount(Object.keys(report.current.byAccount).length)} accounts`,
     hasPrevious ? `Compared with: ${c.previousDate}` : 'First report: nothing to compare with yet.',
     `Evaluated non-compliant since then: ${formatCount(c.recentNonCompliantCount)}`,
+    ...(report.source.excluded.count > 0
+      ? [`Left out of the counts: ${formatCount(report.source.excluded.count)} item(s) with unusable fields (listed in the full report)`] : []),
     ...(accounts.length ? ['', 'Most non-compliant accounts:', ...accounts] : []),
     ...(rules.length ? ['', 'Most non-compliant rules:', ...rules] : []),
     '',

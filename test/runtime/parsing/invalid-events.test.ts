@@ -58,8 +58,9 @@ describe('parseEventBridgeEvent fails on an envelope it cannot trust', () => {
 
 describe('parseEventBridgeEvent fails on a compliance change missing what the state needs', () => {
   test.each<[string, (e: Event) => void, string]>([
+    // The envelope's account (set by EventBridge) is the one stored: without it nothing is trusted, whatever the detail says.
     ['no account anywhere', (e) => { delete e.detail.awsAccountId; delete e.account; },
-      'detail.awsAccountId or account: expected a 12-digit AWS account id, got undefined'],
+      'account: expected a 12-digit AWS account id, got undefined'],
     ['an 11-digit account', (e) => e.detail.awsAccountId = '12345678901', 'detail.awsAccountId: expected a 12-digit AWS account id, got "12345678901"'],
     ['a numeric account', (e) => e.detail.awsAccountId = 123456789012, 'detail.awsAccountId: expected a 12-digit AWS account id, got 123456789012'],
     ['a bad envelope account it falls back to', (e) => { delete e.detail.awsAccountId; e.account = 'acme'; },

@@ -134,10 +134,12 @@ describe('parseComplianceChange', () => {
     expect([result.account, result.region]).toEqual(['210987654321', 'eu-west-1']);
   });
 
-  test('parses account and region from the message rather than the context', () => {
-    const result = parseComplianceChange(complianceMessage(), { account: '210987654321', region: 'eu-west-1' });
+  test('parses the region from the message rather than the context, and the account the message names must be the context\'s', () => {
+    const result = parseComplianceChange(complianceMessage(), { account: '123456789012', region: 'eu-west-1' });
 
     expect([result.account, result.region]).toEqual(['123456789012', 'us-east-2']);
+    // The context's account is the sender's (EventBridge's): a message naming another is refused, never stored as it.
+    expect(() => parseComplianceChange(complianceMessage(), { account: '210987654321', region: 'eu-west-1' })).toThrow(/^account mismatch: message\.awsAccountId/);
   });
 
   test('parses an evaluation without evaluationResultIdentifier from the top-level fields', () => {

@@ -47,6 +47,9 @@ describe('parse automation execution status changes', () => {
       'source': 'monitoring.agent.config',
       'detail-type': event['detail-type'],
       'id': 'outer',
+      // Set by EventBridge from the agent's credentials: the account stored.
+      'account': event.account,
+      'region': event.region,
       'detail': { schemaVersion: '1', event, enrichment: { remediation } },
     });
 

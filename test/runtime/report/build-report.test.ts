@@ -18,6 +18,7 @@ function aggregate(overrides: Partial<ComplianceAggregate> = {}): ComplianceAggr
     recentNonCompliantCount: 0,
     itemsRead: 10,
     itemsSkipped: 0,
+    excluded: { count: 0, byReason: {}, examples: [] },
     ...overrides,
   };
 }
@@ -34,7 +35,7 @@ describe('buildReport', () => {
     expect(report.changes.totals).toEqual(counts({}));
     expect(report.changes.byAccount).toEqual([]);
     expect(report.trend).toEqual([{ date: '2026-11-26', compliant: 8, nonCompliant: 2, total: 10, compliancePercent: 80 }]);
-    expect(report.source).toEqual({ complianceTable: 'compliance', itemsRead: 10, itemsSkipped: 0 });
+    expect(report.source).toEqual({ complianceTable: 'compliance', itemsRead: 10, itemsSkipped: 0, excluded: { count: 0, byReason: {}, examples: [] } });
   });
 
   test('changes are against the newest earlier snapshot, value by value, largest change first', () => {

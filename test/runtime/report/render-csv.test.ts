@@ -54,3 +54,35 @@ describe('csvCell', () => {
     expect(csvCell(undefined)).toBe('');
   });
 });
+
+describe('csvCell neutralises a formula hidden behind blanks or a control character', () => {
+  test.each([
+    ['a space', ' =HYPERLINK("https://attacker.example")', '"\' =HYPERLINK(""https://attacker.example"")"'],
+    ['spaces and a tab', '  \t+1+1', "'  \t+1+1"],
+    ['a line break', '\n=1+1', '"\'\n=1+1"'],
+    ['CR LF', '\r\n-2+3', '"\'\r\n-2+3"'],
+    ['blanks before @', '   @SUM(A1:A9)', "'   @SUM(A1:A9)"],
+    ['a bell first', '\u0007cmd', "'\u0007cmd"],
+    ['a NUL first', '\u0000x', "'\u0000x"],
+    ['a C1 control first', '\u0085=1', "'\u0085=1"],
+  ])('%s', (_name, value, cell) => {
+    expect(csvCell(value)).toBe(cell);
+  });
+
+  test('leaves plain text and text with a formula character further in alone', () => {
+    expect(csvCell('restricted-ssh')).toBe('restricted-ssh');
+    expect(csvCell('a =b')).toBe('a =b');
+    expect(csvCell(' plain')).toBe(' plain');
+  });
+
+  test('a hostile rule name behind a space and a line break comes back from the file as inert text', () => {
+    const report = sampleReport();
+    const rule = ' \n=cmd|\' /C calc\'!A0';
+    (report.current.byRule as Record<string, unknown>)[rule] = report.current.byRule[HOSTILE_RULE];
+
+    const row = parseCsv(renderCsv(report)).find((r) => r[0] === 'rule' && r[1].includes('cmd'));
+
+    expect(row?.[1]).toBe(`'${rule}`);
+  });
+});
+

@@ -43,6 +43,7 @@ describe('renderHtml, as text', () => {
         recentNonCompliantCount: 0,
         itemsRead: 1,
         itemsSkipped: 0,
+        excluded: { count: 0, byReason: {}, examples: [] },
       },
       history: [],
       now: new Date('2026-11-26T06:00:00.000Z'),

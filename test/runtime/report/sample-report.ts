@@ -42,6 +42,7 @@ export function sampleReport(): DailyReport {
     recentNonCompliantCount: 3,
     itemsRead: 56,
     itemsSkipped: 2,
+    excluded: { count: 0, byReason: {}, examples: [] },
   };
   const history: DailySnapshot[] = Array.from({ length: 29 }, (_, i) => {
     const date = daysBefore('2026-11-26', 29 - i);

@@ -1,6 +1,6 @@
 import { counts, evaluation, putEvaluations, putItems, smallOrganization } from './report-test-data';
 import { RECENT_LIMIT } from '../../../src/runtime/report/report-model';
-import { scanComplianceTable } from '../../../src/runtime/report/scan-compliance';
+import { EXCLUSION_REASONS, scanComplianceTable } from '../../../src/runtime/report/scan-compliance';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../support/local-dynamodb';
 import { masterTableSpecs } from '../../support/master-tables';
 
@@ -80,7 +80,7 @@ describe('scanComplianceTable', () => {
     expect(aggregate.recentNonCompliant[RECENT_LIMIT - 1].resourceId).toBe(`sg-${String(4 * RECENT_LIMIT).padStart(4, '0')}`);
   });
 
-  test('skips whatever is not a compliance item of a resource: reports, reconciliation markers, deletion markers, bad keys', async () => {
+  test('skips whatever is not a compliance item of a resource, and lists the resource items it cannot count', async () => {
     // Prepare: one real item and every kind of neighbour the table may hold.
     const { complianceTable } = await db.createTables();
     await putEvaluations(db.documentClient, complianceTable, [evaluation({ complianceStatus: 'NON_COMPLIANT' })]);
@@ -106,9 +106,18 @@ describe('scanComplianceTable', () => {
 
     expect(aggregate.totals).toEqual(counts({ NON_COMPLIANT: 1 }));
     expect(Object.keys(aggregate.byAccount)).toEqual(['222222222222']);
-    // The RESOURCE marker never leaves the server (sk filter); the other five are read and skipped.
+    // The RESOURCE marker never leaves the server (sk filter); of the other five, the three whose key names no account
+    // are not a resource's and are skipped; the two that are a resource's but cannot be counted are listed as excluded.
     expect(aggregate.itemsRead).toBe(6);
-    expect(aggregate.itemsSkipped).toBe(5);
+    expect(aggregate.itemsSkipped).toBe(3);
+    expect(aggregate.excluded).toEqual({
+      count: 2,
+      byReason: { [EXCLUSION_REASONS.status]: 1, [EXCLUSION_REASONS.attribute('account')]: 1 },
+      examples: [
+        { pk: '222222222222#eu-west-1#AWS::EC2::SecurityGroup#sg-y', sk: 'RULE#restricted-ssh', reason: EXCLUSION_REASONS.status },
+        { pk: '222222222222#eu-west-1#AWS::EC2::SecurityGroup#sg-z', sk: 'RULE#restricted-ssh', reason: 'account is missing or not text' },
+      ],
+    });
   });
 
   test('accepts account-level items (AWS::::Account) and the global region', async () => {
