@@ -1,6 +1,7 @@
 import type { DeadLetterQueue } from './dead-letter';
 import type { RemediationRepository } from './remediation-repository';
 import type { TransitionNotifier } from './transition-notifier';
+import { MAX_CLOCK_SKEW_MS } from '../parsing/event-time-bounds';
 import type { ConfigComplianceRepository } from '../store/config-compliance-repository';
 import type { EvaluationLog } from '../store/evaluation-log';
 import type { HistoryRepository } from '../store/history-repository';
@@ -24,11 +25,8 @@ export interface WriteContext {
   readonly now: () => Date;
 }
 
-/**
- * How far ahead of the master's clock a sender's time may be: clocks of accounts, Config and EventBridge differ by
- * seconds; five minutes is generous for that and still far too short to freeze a state.
- */
-export const CLOCK_SKEW_MS = 5 * 60_000;
+/** The skew the door allows (event-time-bounds.ts): a stored time beyond it was written before times were checked. */
+export const CLOCK_SKEW_MS = MAX_CLOCK_SKEW_MS;
 
 /**
  * How long the invocation that committed a notification owns it: more than the handler's 60-second timeout (after
