@@ -23,7 +23,7 @@ const expected = handlerSources('src').map((source) => {
 expected.push('lib/index.js', 'lib/index.d.ts', '.jsii', 'README.md', 'LICENSE');
 
 const missing = expected.filter((file) => !files.has(file));
-const leaked = [...files].filter((file) => /^(src|test|scripts|demo|bench)\//.test(file) || file.endsWith('.lambda.js'));
+const leaked = [...files].filter((file) => /^(src|test|scripts|demo|bench|examples|tools|\.venv)\//.test(file) || file.endsWith('.lambda.js'));
 if (missing.length || leaked.length) {
   if (missing.length) console.error(`npm pack is missing: ${missing.join(', ')}`);
   if (leaked.length) console.error(`npm pack ships files it should not: ${leaked.join(', ')}`);

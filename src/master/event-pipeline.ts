@@ -89,6 +89,9 @@ export function createEventPipeline(scope: Construct, options: EventPipelineOpti
     ...encryption,
     enforceSSL: true,
     visibilityTimeout,
+    // SQS's default, stated (cfn-lint I3013): shorter than the dead-letter queue's 14 days, because a message keeps its
+    // first enqueue time when it is moved there, so a record that fails late still has 10 days in the dead-letter queue.
+    retentionPeriod: Duration.days(4),
     deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
     removalPolicy: options.removalPolicy,
   });

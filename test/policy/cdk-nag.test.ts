@@ -2,10 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { buildExampleApp } from '../../demo/example-app';
-import { ConfigMonitoringMaster } from '../../src';
+import { masterVariantsApp } from '../support/policy-apps';
 import { acknowledgements, describeViolations, nag, removeAcknowledgements } from '../support/policy-checks';
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-'));
@@ -81,15 +79,6 @@ describe('cdk-nag AwsSolutions over the example app', () => {
 
 describe('cdk-nag AwsSolutions over other master configurations', () => {
   test('defaults (no customer-managed key), accounts list, own topic and own bus: no findings', () => {
-    const app = new App({ outdir: path.join(outdir, 'variants') });
-    const env = { account: '111111111111', region: 'eu-west-1' };
-    new ConfigMonitoringMaster(new Stack(app, 'Defaults', { env }), 'Monitoring', { organizationId: 'o-a1b2c3d4e5' });
-    const own = new Stack(app, 'Own', { env });
-    new ConfigMonitoringMaster(own, 'Monitoring', {
-      agentAccounts: ['222222222222', '333333333333'],
-      eventBus: new events.EventBus(own, 'SharedBus', { eventBusName: 'shared' }),
-      notificationTopic: new sns.Topic(own, 'Topic', { enforceSSL: true }),
-    });
-    expect(describeViolations(nag(app))).toEqual([]);
+    expect(describeViolations(nag(masterVariantsApp(path.join(outdir, 'variants'))))).toEqual([]);
   });
 });

@@ -1,10 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
-import * as events from 'aws-cdk-lib/aws-events';
 import { buildExampleApp } from '../../demo/example-app';
-import { ConfigMonitoringAgent, ConfigMonitoringMaster } from '../../src';
+import { defaultPropsApp } from '../support/policy-apps';
 import { GUARD_BINARY, GUARD_RULES, GuardException, guardApp, unexcused } from '../support/policy-checks';
 
 const FUNCTIONS_OUTSIDE_A_VPC = new RegExp('(HandleConfigEvents|Reconciliation|DailyReportFunction|ComplianceApiHandler'
@@ -99,13 +97,7 @@ describe('Control Tower proactive controls over the example app', () => {
 });
 
 describe('Control Tower proactive controls over a master and an agent with default props', () => {
-  const app = new App({ outdir: path.join(outdir, 'defaults') });
-  const env = { account: '111111111111', region: 'eu-west-1' };
-  new ConfigMonitoringMaster(new Stack(app, 'Defaults', { env }), 'Monitoring', { organizationId: 'o-a1b2c3d4e5' });
-  const agentStack = new Stack(app, 'DefaultAgent', { env: { ...env, account: '222222222222' } });
-  new ConfigMonitoringAgent(agentStack, 'Agent', {
-    centralEventBus: events.EventBus.fromEventBusArn(agentStack, 'CentralBus', ConfigMonitoringMaster.eventBusArn('111111111111', 'eu-west-1')),
-  });
+  const app = defaultPropsApp(path.join(outdir, 'defaults'));
   const findings = guardApp(app, { oneControlEach: true });
 
   test('no failures beyond the documented exceptions', () => {

@@ -93,6 +93,9 @@ export class EnrichedForwarder extends Construct {
       enforceSSL: true,
       // Lambda's guidance: six times the function timeout plus the batching window.
       visibilityTimeout: Duration.seconds(6 * PROCESSOR_TIMEOUT.toSeconds() + PROCESSOR_BATCHING_WINDOW.toSeconds()),
+      // SQS's default, stated (cfn-lint I3013): shorter than the dead-letter queue's 14 days, because a message keeps
+      // its first enqueue time when it is moved there, so an event that fails late still has 10 days there.
+      retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: PROCESSOR_MAX_RECEIVE_COUNT },
     });
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { Stack, Token } from 'aws-cdk-lib';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, IConstruct } from 'constructs';
+import { Construct, IDependable } from 'constructs';
 import { ComplianceRule } from './compliance-rule';
 import { validateUniqueRuleNames } from './rule-names';
 
@@ -139,7 +139,7 @@ class RulesConformancePack extends ConformancePack {
    */
   private render(scope: Construct, id: string) {
     const resources: Record<string, unknown> = {};
-    const dependencies: IConstruct[] = [];
+    const dependencies: IDependable[] = [];
     const remediationRoles: { [ruleName: string]: iam.IRole } = {};
     const logicalIds = new Set<string>();
     for (const rule of this.rules) {
@@ -148,8 +148,9 @@ class RulesConformancePack extends ConformancePack {
       resources[logicalId] = { Type: 'AWS::Config::ConfigRule', Properties: properties };
       if (dependency) dependencies.push(dependency);
       if (rule.remediation) {
-        const role = rule.remediation._createRole(scope, `${id}${logicalId}Remediation`, rule.ruleName);
-        dependencies.push(role);
+        const { role, policy } = rule.remediation._createRole(scope, `${id}${logicalId}Remediation`, rule.ruleName);
+        // The template body references the role; the pack must also wait for the role's policy.
+        dependencies.push(policy);
         remediationRoles[rule.ruleName] = role;
         resources[`${logicalId}Remediation`] = {
           Type: 'AWS::Config::RemediationConfiguration',

@@ -2,7 +2,7 @@ import { Aws, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { Construct } from 'constructs';
+import { Construct, IDependable } from 'constructs';
 import { validateDurationInRange, validateIntegerInRange, validateWholeUnits } from '../../master/validation';
 
 /** The SSM parameter that carries the automation role: always set by the library (deploy pitfall 9). */
@@ -329,7 +329,7 @@ export class Remediation {
    *
    * @internal
    */
-  public _createRole(scope: Construct, id: string, ruleName: string): iam.Role {
+  public _createRole(scope: Construct, id: string, ruleName: string): RemediationRole {
     const stack = Stack.of(scope);
     const role = new iam.Role(scope, `${id}Role`, {
       description: `Runs the remediation ${this.documentName} of the Config rule ${ruleName}`,
@@ -342,7 +342,7 @@ export class Remediation {
       }),
     });
     // Runbooks that start child automations pass their own role on; only to SSM.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
+    const { policyDependable } = role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['iam:PassRole'],
       resources: [role.roleArn],
       conditions: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
@@ -363,7 +363,7 @@ export class Remediation {
           + 'of this account and region is non-compliant (the ARNs are scoped to them).',
       });
     }
-    return role;
+    return { role, policy: policyDependable! };
   }
 
   /**
@@ -402,7 +402,7 @@ export class Remediation {
    * @internal
    */
   public _bind(scope: Construct, id: string, ruleName: string, rule: Construct): RemediationBinding {
-    const role = this._createRole(scope, id, ruleName);
+    const { role, policy } = this._createRole(scope, id, ruleName);
     const props = this._render(role);
     const configuration = new config.CfnRemediationConfiguration(scope, id, {
       configRuleName: ruleName,
@@ -421,11 +421,19 @@ export class Remediation {
       },
       parameters: props.Parameters,
     });
-    // The rule must exist before its remediation, and the role (and its policy) before Config can use it.
+    // The rule must exist before its remediation (it is named, not referenced), and the role's policy before Config
+    // can use the role. The role itself is referenced (AutomationAssumeRole): a DependsOn on it would only repeat
+    // that (cfn-lint W3005).
     configuration.node.addDependency(rule);
-    configuration.node.addDependency(role);
+    configuration.node.addDependency(policy);
     return { configuration, role };
   }
+}
+
+/** The automation role of a remediation, and its policy (which a remediation must wait for). */
+export interface RemediationRole {
+  readonly role: iam.Role;
+  readonly policy: IDependable;
 }
 
 /** What binding a remediation created. */

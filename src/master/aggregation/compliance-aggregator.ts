@@ -155,8 +155,8 @@ class OrganizationAggregator extends ComplianceAggregator {
         ...regionScope(this.options.regions),
       },
     });
-    // Config checks the role when the aggregator is created: its policy must be attached by then.
-    aggregator.node.addDependency(role);
+    // Config checks the role when the aggregator is created, so its policy must be attached by then: it is, without a
+    // DependsOn (cfn-lint W3005), because the managed policy is part of the role resource the GetAtt of roleArn waits for.
     return { aggregatorName: aggregator.ref, aggregatorArn: aggregator.attrConfigurationAggregatorArn, wildcard: false };
   }
 }

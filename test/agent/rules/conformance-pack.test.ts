@@ -123,7 +123,10 @@ describe('ConformancePack.fromRules: one definition, deployed as account rules a
         },
       },
     });
-    expect(pack.resource.DependsOn).toEqual(expect.arrayContaining([role.id]));
+    // The template body references the role; the pack waits for the role's policy, and names no redundant DependsOn.
+    const policy = resourceOf(template, 'AWS::IAM::Policy', 'RulesBaselinePackRestrictedSshRemediationRole');
+    expect(pack.resource.DependsOn).toEqual(expect.arrayContaining([policy.id]));
+    expect(pack.resource.DependsOn).not.toContain(role.id);
   });
 
   test('the pack waits for the function\'s invoke permission (shared with the account rules)', () => {
