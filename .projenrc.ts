@@ -175,6 +175,10 @@ project.addTask('demo', {
   description: 'Synthesize the example app and replay a realistic scenario through the shipped handler bundles',
   steps: [{ spawn: 'bundle' }, { exec: `${tsNode} demo/run.ts` }],
 });
+project.addTask('pin:logical-ids', {
+  description: 'Rewrite test/pinned/logical-ids.json from the policy apps (only for an intended, reviewed change of resources)',
+  exec: `${tsNode} scripts/pin-logical-ids.ts`,
+});
 project.addTask('bench', {
   description: 'Benchmark the pipeline against a naive baseline on the reference organization workload',
   steps: [{ spawn: 'bundle' }, { exec: `${tsNode} bench/run.ts` }],
