@@ -171,6 +171,15 @@ test.spawn(pack);
 test.spawn(generated);
 test.exec(`${tsNode} scripts/report-tests.ts`);
 
+// Every step of the test task prints its name and time, so that CI's log says where its time goes.
+const steps = [...test.steps];
+test.reset();
+for (const step of steps) {
+  const name = step.spawn ?? step.exec!.match(/scripts\/([\w-]+)\.ts/)?.[1] ?? step.exec!.split(' ')[0];
+  const command = step.spawn ? `npx projen ${step.spawn}` : step.exec!;
+  test.exec(`node scripts/timed-step.js ${JSON.stringify(name)} ${command}`, step.env ? { env: step.env } : undefined);
+}
+
 project.addTask('demo', {
   description: 'Synthesize the example app and replay a realistic scenario through the shipped handler bundles',
   steps: [{ spawn: 'bundle' }, { exec: `${tsNode} demo/run.ts` }],
