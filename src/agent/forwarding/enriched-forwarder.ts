@@ -1,4 +1,4 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { EnrichedForwardingOptions } from './enriched-forwarding-options';
 import { remediationDocumentsSetting, remediationEventPattern, RemediationEventSource } from './remediation-events';
 import { grantLogsUseOfKey } from '../../common/logs-key-grant';
+import { acknowledgeNagFinding, nagRendering } from '../../common/nag-acknowledgement';
 import { ProcessConfigEventsFunction } from '../../handlers/process-config-events-function';
 import { ConfigEventType } from '../event-forwarding';
 
@@ -154,7 +155,7 @@ export class EnrichedForwarder extends Construct {
       // Only this account's oversized notifications: a shared log-archive bucket holds every account's history.
       const objects = bucket.arnForObjects(oversizedItemsKeyPattern(stack.account));
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objects] }));
-      acknowledgeFinding(this.role, `AwsSolutions-IAM5[Resource::${flattenReference(stack.resolve(objects))}]`,
+      acknowledgeNagFinding(this.role, 'AwsSolutions-IAM5', `Resource::${nagRendering(this, objects)}`,
         'AWS Config names each oversized-notification object by date, resource type, resource id and time, so no key '
         + "is known in advance; the wildcards are confined to this account's OversizedChangeNotification prefix, and only "
         + 's3:GetObject is allowed.');
@@ -218,30 +219,6 @@ export class EnrichedForwarder extends Construct {
  */
 export function oversizedItemsKeyPattern(account: string): string {
   return `*AWSLogs/${account}/Config/*/OversizedChangeNotification/*`;
-}
-
-/**
- * Acknowledges exactly one finding (cdk-nag's `RuleId[FindingId]`), so any other wildcard on the same construct is
- * still reported. `Validations.acknowledge()` refuses ids with more than one `::`, which every IAM5 resource finding
- * has (`Resource::arn:…:s3:::…`); this records the acknowledgement the way it does (same metadata key, same
- * `annotation::` qualification), which cdk-nag reads.
- */
-function acknowledgeFinding(scope: Construct, findingId: string, reason: string): void {
-  scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [`annotation::${findingId}`]: reason });
-}
-
-/**
- * A resolved CloudFormation value as one string, the way cdk-nag names it in a finding id (its flattenCfnReference:
- * Fn::Join joined, Ref as `<Name>`, Fn::GetAtt as `<Name.Attribute>`). cdk-nag is a test-time tool, not a
- * dependency of the library, hence the copy.
- */
-function flattenReference(value: unknown): string {
-  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/}/g, '>');
-  const node = value as Record<string, any>;
-  if (node?.['Fn::Join']) return (node['Fn::Join'][1] as unknown[]).map(flattenReference).join(node['Fn::Join'][0]);
-  if (node?.['Fn::GetAtt']) return `<${flattenReference(node['Fn::GetAtt'][0])}.${flattenReference(node['Fn::GetAtt'][1])}>`;
-  if (node?.Ref) return `<${flattenReference(node.Ref)}>`;
-  return JSON.stringify(value);
 }
 
 /** The FORWARDING_SETTINGS document the function reads (src/runtime/agent/forwarding-settings.ts). */

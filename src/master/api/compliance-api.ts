@@ -9,6 +9,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { ComplianceApiOptions } from './compliance-api-options';
 import { grantLogsUseOfKey } from '../../common/logs-key-grant';
+import { acknowledgeNagFinding } from '../../common/nag-acknowledgement';
 import { ComplianceApiFunction } from '../../handlers/compliance-api-function';
 import { validateIntegerInRange } from '../validation';
 
@@ -170,12 +171,10 @@ export class ComplianceApi extends Construct {
     }
     const cloudWatchRoleConstruct = this.api.node.tryFindChild('CloudWatchRole');
     if (cloudWatchRoleConstruct) {
-      // Written directly: the finding's id contains '::', which Validations.acknowledge() refuses.
-      cloudWatchRoleConstruct.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, {
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]':
-          'AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for the account-wide role API Gateway writes '
-          + 'access and execution logs with; AWS keeps it current. Set cloudWatchRole false where the account already has one.',
-      });
+      acknowledgeNagFinding(cloudWatchRoleConstruct, 'AwsSolutions-IAM4',
+        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+        'AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for the account-wide role API Gateway writes '
+        + 'access and execution logs with; AWS keeps it current. Set cloudWatchRole false where the account already has one.');
     }
   }
 
