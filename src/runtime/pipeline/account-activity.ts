@@ -2,6 +2,8 @@ import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { describeError, type Logger } from '../observability/logger';
 import { emfDocument } from '../observability/metrics';
 import { isAccountId, isRegion } from '../parsing/identity-fields';
+import { isConditionalCheckFailure } from '../store/conditional-write';
+import { fnv1a } from '../store/fnv1a';
 
 /**
  * Per-account "last seen" records, so that an account (or one of its regions) whose agent went quiet can be told
@@ -63,18 +65,7 @@ export interface ActivityWriteSummary {
   readonly failed: number;
 }
 
-/** FNV-1a, as in store/keys.ts: an account always maps to the same partition, in every process. */
-/* eslint-disable no-bitwise -- hashing is bit arithmetic by definition */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
-}
-/* eslint-enable no-bitwise */
-
+/** An account always maps to the same partition, in every process (FNV-1a, as the status shards). */
 export function activityPartitionKey(account: string): string {
   return `${ACTIVITY_PK_PREFIX}${String(fnv1a(account) % ACTIVITY_SHARDS).padStart(2, '0')}`;
 }
@@ -155,7 +146,7 @@ export class AccountActivityRecorder {
         this.writtenAt.set(key, now);
         return true;
       } catch (error) {
-        if ((error as Error).name === 'ConditionalCheckFailedException') {
+        if (isConditionalCheckFailure(error)) {
           // A newer time is already stored (another container, or an older event): nothing to do for a while.
           this.writtenAt.set(key, now);
           return true;
