@@ -1,9 +1,10 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { remediationEventPattern, RemediationEventSource } from './forwarding/remediation-events';
+import { createDeadLetterQueue } from '../common/dead-letter-queue';
 import { validateDurationInRange, validateIntegerInRange, validateWholeUnits } from '../master/validation';
 
 /**
@@ -104,16 +105,8 @@ export function validateForwarding(scope: Construct, options: EventForwardingOpt
 export function createEventForwarding(scope: Construct, options: EventForwardingOptions): DirectForwarding {
   const stack = Stack.of(scope);
 
-  const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-    // States what SQS does by default, so that policy checks such as CT.SQS.PR.1 recognise a dead-letter queue.
-    redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
-  });
-  Validations.of(deadLetterQueue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason: 'This queue is the dead-letter queue of the ForwardRule target (EventBridge DeadLetterConfig), which cdk-nag '
+  const deadLetterQueue = createDeadLetterQueue(scope, {
+    notRecognisedReason: 'This queue is the dead-letter queue of the ForwardRule target (EventBridge DeadLetterConfig), which cdk-nag '
       + 'does not recognise as one; a dead-letter queue for a dead-letter queue would add nothing.',
   });
 

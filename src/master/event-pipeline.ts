@@ -12,6 +12,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RULE_INDEX_NAME } from './compliance-store';
 import { ACCEPTED_SOURCES, ACCEPTED_SSM_DETAIL_TYPES, CONFIG_SOURCES, SSM_SOURCE } from './monitoring-event-bus';
+import { createDeadLetterQueue, queueEncryption } from '../common/dead-letter-queue';
 import { grantLogsUseOfKey } from '../common/logs-key-grant';
 import { HandleConfigEventsFunction } from '../handlers/handle-config-events-function';
 
@@ -62,23 +63,10 @@ export interface EventPipeline {
  * @internal
  */
 export function createEventPipeline(scope: Construct, options: EventPipelineOptions): EventPipeline {
-  const encryption = options.encryptionKey
-    ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: options.encryptionKey }
-    // SQS-managed SSE, not the AWS-managed KMS key: EventBridge cannot use alias/aws/sqs, whose policy cannot be changed.
-    : { encryption: sqs.QueueEncryption.SQS_MANAGED };
-
   // One dead-letter queue for every way an event can be lost: the rule target could not deliver it, SQS gave up
   // after MAX_RECEIVE_COUNT receives, or the handler judged it unprocessable (with a `reason` attribute).
   // Every message in it is an EventBridge event, so one redrive to the buffer queue replays them all.
-  const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
-    ...encryption,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-    // States what SQS does by default (any queue of the account may use it as its dead-letter queue) so that
-    // policy checks such as Control Tower's CT.SQS.PR.1 recognise it as a dead-letter queue.
-    redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
-    removalPolicy: options.removalPolicy,
-  });
+  const deadLetterQueue = createDeadLetterQueue(scope, { encryptionKey: options.encryptionKey, removalPolicy: options.removalPolicy });
 
   // Lambda's guidance: at least six times the function timeout, plus the batching window, so that a batch that
   // is retried after throttling does not become visible again while it is still being processed.
@@ -86,7 +74,7 @@ export function createEventPipeline(scope: Construct, options: EventPipelineOpti
   const windowSeconds = options.maxBatchingWindow.isUnresolved() ? 300 : options.maxBatchingWindow.toSeconds();
   const visibilityTimeout = Duration.seconds(6 * HANDLER_TIMEOUT.toSeconds() + windowSeconds);
   const bufferQueue = new sqs.Queue(scope, 'BufferQueue', {
-    ...encryption,
+    ...queueEncryption(options.encryptionKey),
     enforceSSL: true,
     visibilityTimeout,
     // SQS's default, stated (cfn-lint I3013): shorter than the dead-letter queue's 14 days, because a message keeps its

@@ -10,6 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EnrichedForwardingOptions } from './enriched-forwarding-options';
 import { remediationDocumentsSetting, remediationEventPattern, RemediationEventSource } from './remediation-events';
+import { createDeadLetterQueue, queueEncryption } from '../../common/dead-letter-queue';
 import { grantLogsUseOfKey } from '../../common/logs-key-grant';
 import { acknowledgeNagFinding, nagRendering } from '../../common/nag-acknowledgement';
 import { ProcessConfigEventsFunction } from '../../handlers/process-config-events-function';
@@ -74,23 +75,13 @@ export class EnrichedForwarder extends Construct {
     validateEnrichedForwarding(props);
     const stack = Stack.of(this);
     const key = props.encryptionKey;
-    const encryption = key
-      ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key }
-      // SQS-managed SSE, not alias/aws/sqs: EventBridge cannot use an AWS-managed key, whose policy cannot change.
-      : { encryption: sqs.QueueEncryption.SQS_MANAGED };
 
     // One dead-letter queue for every way an event can be lost here: the rule could not deliver it to the buffer,
     // SQS gave up after PROCESSOR_MAX_RECEIVE_COUNT receives, or the function judged it unforwardable (with a reason).
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      ...encryption,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      // States SQS's default so that Control Tower's CT.SQS.PR.1 recognises a dead-letter queue.
-      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
-    });
+    this.deadLetterQueue = createDeadLetterQueue(this, { encryptionKey: key });
 
     this.bufferQueue = new sqs.Queue(this, 'BufferQueue', {
-      ...encryption,
+      ...queueEncryption(key),
       enforceSSL: true,
       // Lambda's guidance: six times the function timeout plus the batching window.
       visibilityTimeout: Duration.seconds(6 * PROCESSOR_TIMEOUT.toSeconds() + PROCESSOR_BATCHING_WINDOW.toSeconds()),

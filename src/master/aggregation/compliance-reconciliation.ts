@@ -9,8 +9,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ComplianceAggregator, type BoundAggregator } from './compliance-aggregator';
-import { acknowledgeNagFinding, nagRendering } from '../../common/nag-acknowledgement';
 import { grantLogsUseOfKey } from '../../common/logs-key-grant';
+import { acknowledgeNagFinding, nagRendering } from '../../common/nag-acknowledgement';
 import { ReconcileComplianceFunction } from '../../handlers/reconcile-compliance-function';
 import { validateDurationInRange } from '../validation';
 

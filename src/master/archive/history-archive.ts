@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HistoryArchiveOptions } from './history-archive-options';
+import { createDeadLetterQueue } from '../../common/dead-letter-queue';
 import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAccessLogging } from '../../common/logged-bucket';
 import { grantLogsUseOfKey } from '../../common/logs-key-grant';
 import { ArchiveHistoryFunction } from '../../handlers/archive-history-function';
@@ -125,19 +126,10 @@ export class HistoryArchive extends Construct {
     // S3 events on the default event bus (free): a rule can index new archive objects, or alert on deletions.
     enableEventBridgeNotifications(this.bucket);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      ...(key
-        ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key }
-        : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      // States SQS's default so that policy checks (Control Tower's CT.SQS.PR.1) recognise a dead-letter queue.
-      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
+    this.deadLetterQueue = createDeadLetterQueue(this, {
+      encryptionKey: key,
       removalPolicy,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue: the on-failure destination of the archive\'s stream event source and where '
+      notRecognisedReason: 'This queue is itself the dead-letter queue: the on-failure destination of the archive\'s stream event source and where '
         + 'the function sends records it can never archive. A dead-letter queue of a dead-letter queue would only move the problem.',
     });
 
