@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { RULE_INDEX_NAME } from './compliance-store';
 import { ACCEPTED_SOURCES, ACCEPTED_SSM_DETAIL_TYPES, CONFIG_SOURCES, SSM_SOURCE } from './monitoring-event-bus';
 import { createDeadLetterQueue, queueEncryption } from '../common/dead-letter-queue';
-import { grantLogsUseOfKey } from '../common/logs-key-grant';
+import { createMonitoringFunction } from '../common/monitoring-function';
 import { HandleConfigEventsFunction } from '../handlers/handle-config-events-function';
 
 /** The handler's timeout: a batch of 100 records takes a few seconds; the rest is headroom for throttling retries. */
@@ -24,15 +24,6 @@ export const HANDLER_MEMORY_MB = 512;
 
 /** How often SQS hands a message to the handler before moving it to the dead-letter queue. */
 export const MAX_RECEIVE_COUNT = 5;
-
-/**
- * How long the handler's logs are kept.
- *
- * One year: the logs carry the reason of every dead-lettered record and the per-batch summary, which an auditor
- * reading the (default one-year) history may need to explain a gap; one year also meets the common audit-log
- * retention requirements (PCI DSS 10.5.1, ISO 27001 practice). The volume is small (a line per batch).
- */
-export const HANDLER_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
 
 /** How the pipeline is built. */
 export interface EventPipelineOptions {
@@ -103,32 +94,16 @@ export function createEventPipeline(scope: Construct, options: EventPipelineOpti
     maxEventAge: Duration.hours(24),
   }));
 
-  const logGroup = new logs.LogGroup(scope, 'HandleConfigEventsLogGroup', {
-    retention: HANDLER_LOG_RETENTION,
-    // Logs are always encrypted at rest by CloudWatch Logs; with a customer-managed key, with that key.
-    encryptionKey: options.encryptionKey,
-    removalPolicy: options.removalPolicy,
-  });
-  if (options.encryptionKey) grantLogsUseOfKey(scope, options.encryptionKey);
-
-  // An own role instead of the default one with AWSLambdaBasicExecutionRole, whose logs:* statements apply to
-  // every log group of the account: this one may only write to the function's own log group.
-  const role = new iam.Role(scope, 'HandleConfigEventsRole', {
-    description: 'Execution role of the HandleConfigEvents function',
-    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-  });
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-    resources: [logGroup.logGroupArn],
-  }));
-
-  const handler = new HandleConfigEventsFunction(scope, 'HandleConfigEvents', {
+  const { function: handler, logGroup } = createMonitoringFunction(scope, {
+    createFunction: (s, id, props) => new HandleConfigEventsFunction(s, id, props),
+    name: 'HandleConfigEvents',
+    // The master's first function: its ids predate the shared shape and are kept (a new id would replace it).
+    ids: { function: 'HandleConfigEvents', role: 'HandleConfigEventsRole', logGroup: 'HandleConfigEventsLogGroup' },
     description: 'Applies AWS Config events to the compliance state, history and notifications',
-    architecture: lambda.Architecture.ARM_64,
     memorySize: HANDLER_MEMORY_MB,
     timeout: HANDLER_TIMEOUT,
-    logGroup,
-    role,
+    encryptionKey: options.encryptionKey,
+    removalPolicy: options.removalPolicy,
     environment: {
       COMPLIANCE_TABLE_NAME: options.complianceTable.tableName,
       EVENTS_TABLE_NAME: options.eventsTable.tableName,

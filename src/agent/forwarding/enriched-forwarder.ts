@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { EnrichedForwardingOptions } from './enriched-forwarding-options';
 import { remediationDocumentsSetting, remediationEventPattern, RemediationEventSource } from './remediation-events';
 import { createDeadLetterQueue, queueEncryption } from '../../common/dead-letter-queue';
-import { grantLogsUseOfKey } from '../../common/logs-key-grant';
+import { createMonitoringFunction } from '../../common/monitoring-function';
 import { acknowledgeNagFinding, nagRendering } from '../../common/nag-acknowledgement';
 import { ProcessConfigEventsFunction } from '../../handlers/process-config-events-function';
 import { ConfigEventType } from '../event-forwarding';
@@ -33,9 +33,6 @@ export const PROCESSOR_MAX_CONCURRENCY = 5;
 
 /** How often SQS hands a record to the function before moving it to the dead-letter queue. */
 export const PROCESSOR_MAX_RECEIVE_COUNT = 5;
-
-/** The function's logs carry the reason of every dead-lettered record: kept as long as the master's. */
-export const PROCESSOR_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
 
 /**
  * Lambda takes at most 4 KB of environment variables in total; the settings document gets most of it, the rest is
@@ -115,21 +112,21 @@ export class EnrichedForwarder extends Construct {
       }));
     }
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: PROCESSOR_LOG_RETENTION,
+    const processor = createMonitoringFunction(this, {
+      createFunction: (s, fnId, fnProps) => new ProcessConfigEventsFunction(s, fnId, fnProps),
+      name: 'ProcessConfigEvents',
+      description: 'Filters, enriches and forwards AWS Config events to the central monitoring bus',
+      memorySize: PROCESSOR_MEMORY_MB,
+      timeout: PROCESSOR_TIMEOUT,
       encryptionKey: key,
+      environment: {
+        FORWARDING_SETTINGS: settingsDocument(this, props),
+        DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
+      },
     });
-    if (key) grantLogsUseOfKey(this, key);
-
-    // An own role instead of the default one with AWSLambdaBasicExecutionRole (logs:* on every log group).
-    this.role = new iam.Role(this, 'Role', {
-      description: 'Execution role of the ProcessConfigEvents function',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [this.logGroup.logGroupArn],
-    }));
+    this.function = processor.function;
+    this.role = processor.role;
+    this.logGroup = processor.logGroup;
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['events:PutEvents'],
       resources: [props.centralEventBus.eventBusArn],
@@ -153,18 +150,6 @@ export class EnrichedForwarder extends Construct {
       bucket.encryptionKey?.grant(this.role, 'kms:Decrypt');
     }
 
-    this.function = new ProcessConfigEventsFunction(this, 'Function', {
-      description: 'Filters, enriches and forwards AWS Config events to the central monitoring bus',
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: PROCESSOR_MEMORY_MB,
-      timeout: PROCESSOR_TIMEOUT,
-      logGroup: this.logGroup,
-      role: this.role,
-      environment: {
-        FORWARDING_SETTINGS: settingsDocument(this, props),
-        DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
-      },
-    });
     this.function.addEventSource(new SqsEventSource(this.bufferQueue, {
       batchSize: PROCESSOR_BATCH_SIZE,
       maxBatchingWindow: PROCESSOR_BATCHING_WINDOW,

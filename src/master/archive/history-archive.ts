@@ -4,14 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HistoryArchiveOptions } from './history-archive-options';
 import { createDeadLetterQueue } from '../../common/dead-letter-queue';
 import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAccessLogging } from '../../common/logged-bucket';
-import { grantLogsUseOfKey } from '../../common/logs-key-grant';
+import { createMonitoringFunction } from '../../common/monitoring-function';
 import { ArchiveHistoryFunction } from '../../handlers/archive-history-function';
 import { validateDurationInRange, validateWholeUnits } from '../validation';
 
@@ -133,35 +132,20 @@ export class HistoryArchive extends Construct {
         + 'the function sends records it can never archive. A dead-letter queue of a dead-letter queue would only move the problem.',
     });
 
-    const logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      encryptionKey: key,
-      removalPolicy,
-    });
-    if (key) grantLogsUseOfKey(this, key);
-
-    // Its own role: the default one would carry AWSLambdaBasicExecutionRole (logs:* on every log group).
-    const role = new iam.Role(this, 'Role', {
-      description: 'Execution role of the ArchiveHistory function',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupArn],
-    }));
-
-    this.handler = new ArchiveHistoryFunction(this, 'Function', {
+    const { function: handler, role } = createMonitoringFunction(this, {
+      createFunction: (s, fnId, fnProps) => new ArchiveHistoryFunction(s, fnId, fnProps),
+      name: 'ArchiveHistory',
       description: 'Archives history items that expire from the events table to S3',
-      architecture: lambda.Architecture.ARM_64,
       memorySize: ARCHIVE_MEMORY_MB,
       timeout: ARCHIVE_TIMEOUT,
-      logGroup,
-      role,
+      encryptionKey: key,
+      removalPolicy,
       environment: {
         ARCHIVE_BUCKET_NAME: this.bucket.bucketName,
         DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
       },
     });
+    this.handler = handler;
 
     const deadLetterQueue = this.deadLetterQueue;
     this.handler.addEventSource(new DynamoEventSource(props.eventsTable, {
