@@ -7,7 +7,7 @@ import { Logger } from '../runtime/observability/logger';
 import { AccountActivityRecorder } from '../runtime/pipeline/account-activity';
 import { DeadLetterQueue } from '../runtime/pipeline/dead-letter';
 import { processBatch } from '../runtime/pipeline/process-batch';
-import { RemediationRepository } from '../runtime/pipeline/remediation-repository';
+import { RemediationRepository } from '../runtime/store/remediation-repository';
 import { TransitionNotifier } from '../runtime/pipeline/transition-notifier';
 import { CLOCK_SKEW_MS, NOTIFICATION_LEASE_MS, type WriteContext } from '../runtime/pipeline/write-context';
 import { ConfigComplianceRepository } from '../runtime/store/config-compliance-repository';

@@ -1,6 +1,6 @@
 import { NOTHING_BEFORE, recordEvaluation, type KnownPredecessor } from './evaluation-history';
 import { sendOwedNotification } from './owed-notification';
-import type { RemediationLink } from './remediation-repository';
+import type { RemediationLink } from '../store/remediation-repository';
 import type { WriteContext } from './write-context';
 import type { ComplianceResult, ComplianceStatus } from '../models/compliance-result';
 import type { Logger } from '../observability/logger';

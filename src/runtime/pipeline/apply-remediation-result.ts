@@ -5,7 +5,7 @@ import {
   type LinkCandidate,
   type RemediationLink,
   type RemediationRepository,
-} from './remediation-repository';
+} from '../store/remediation-repository';
 import { expiresAt, type WriteContext } from './write-context';
 import type { RemediationResult } from '../models/remediation-result';
 import { resourceKey, ruleSortKey } from '../store/keys';

@@ -5,7 +5,7 @@ import { applyConfigItem } from './apply-config-item';
 import { applyRemediationResult } from './apply-remediation-result';
 import type { DeadLetterQueue } from './dead-letter';
 import { isPermanentFailure } from './failure-kind';
-import { executionKey } from './remediation-repository';
+import { executionKey } from '../store/remediation-repository';
 import type { WriteContext } from './write-context';
 import { describeError, type Logger } from '../observability/logger';
 import { MetricsBatch } from '../observability/metrics';

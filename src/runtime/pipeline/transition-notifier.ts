@@ -1,5 +1,5 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { ExecutionRecord, RemediationLink } from './remediation-repository';
+import type { ExecutionRecord, RemediationLink } from '../store/remediation-repository';
 import { snsAttributeValue, snsSubject } from './sns-text';
 import type { ComplianceItem, PendingTransition } from '../store/compliance-item';
 

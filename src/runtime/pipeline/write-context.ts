@@ -1,5 +1,5 @@
 import type { DeadLetterQueue } from './dead-letter';
-import type { RemediationRepository } from './remediation-repository';
+import type { RemediationRepository } from '../store/remediation-repository';
 import type { TransitionNotifier } from './transition-notifier';
 import { MAX_CLOCK_SKEW_MS } from '../parsing/event-time-bounds';
 import type { ConfigComplianceRepository } from '../store/config-compliance-repository';

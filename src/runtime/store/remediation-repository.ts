@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { sendConditionalWrite } from '../store/conditional-write';
-import { RULE_INDEX_NAME, shardKeys } from '../store/index-keys';
+import { sendConditionalWrite } from './conditional-write';
+import { RULE_INDEX_NAME, shardKeys } from './index-keys';
 
 /** The sort key of an execution's own record in the events table. */
 export const EXECUTION_SK = 'EXECUTION';
