@@ -1,3 +1,6 @@
+import { expiresAt, type WriteContext } from './write-context';
+import type { RemediationResult } from '../models/remediation-result';
+import { resourceKey, ruleSortKey } from '../store/keys';
 import {
   executionKey,
   EXECUTION_SK,
@@ -6,9 +9,6 @@ import {
   type RemediationLink,
   type RemediationRepository,
 } from '../store/remediation-repository';
-import { expiresAt, type WriteContext } from './write-context';
-import type { RemediationResult } from '../models/remediation-result';
-import { resourceKey, ruleSortKey } from '../store/keys';
 
 export type RemediationOutcomeKind =
   /** The execution's newest status: recorded (and linked when the resource is known). */
