@@ -8,13 +8,13 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ConfigEventType } from './config-event-type';
 import { EnrichedForwardingOptions } from './enriched-forwarding-options';
 import { remediationDocumentsSetting, remediationEventPattern, RemediationEventSource } from './remediation-events';
 import { createDeadLetterQueue, queueEncryption } from '../../common/dead-letter-queue';
 import { createMonitoringFunction } from '../../common/monitoring-function';
 import { acknowledgeNagFinding, nagRendering } from '../../common/nag-acknowledgement';
 import { ProcessConfigEventsFunction } from '../../handlers/process-config-events-function';
-import { ConfigEventType } from '../event-forwarding';
 
 /** The function's timeout: a batch of 100 events is a few PutEvents calls and S3 reads; the rest absorbs backoff. */
 export const PROCESSOR_TIMEOUT = Duration.seconds(60);
