@@ -1,17 +1,15 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RULE_INDEX_NAME } from './compliance-store';
 import { ACCEPTED_SOURCES, ACCEPTED_SSM_DETAIL_TYPES, CONFIG_SOURCES, SSM_SOURCE } from './monitoring-event-bus';
+import { grantTransitionPublishing, type WritePathResources } from './write-path-resources';
 import { createDeadLetterQueue, queueEncryption } from '../common/dead-letter-queue';
 import { createMonitoringFunction } from '../common/monitoring-function';
 import { HandleConfigEventsFunction } from '../handlers/handle-config-events-function';
@@ -26,14 +24,8 @@ export const HANDLER_MEMORY_MB = 512;
 export const MAX_RECEIVE_COUNT = 5;
 
 /** How the pipeline is built. */
-export interface EventPipelineOptions {
+export interface EventPipelineOptions extends WritePathResources {
   readonly eventBus: events.IEventBus;
-  readonly complianceTable: dynamodb.ITableV2;
-  readonly eventsTable: dynamodb.ITableV2;
-  readonly notificationTopic: sns.ITopic;
-  readonly encryptionKey?: kms.IKey;
-  readonly removalPolicy: RemovalPolicy;
-  readonly historyRetentionDays: string;
   readonly batchSize: number;
   readonly maxBatchingWindow: Duration;
   readonly maxConcurrency: number;
@@ -164,16 +156,5 @@ function grantHandler(handler: lambda.Function, deadLetterQueue: sqs.IQueue, opt
     actions: ['sqs:SendMessage'],
     resources: [deadLetterQueue.queueArn],
   }));
-  handler.addToRolePolicy(new iam.PolicyStatement({
-    actions: ['sns:Publish'],
-    resources: [options.notificationTopic.topicArn],
-  }));
-  // The customer-managed key (if any) covers the tables, the queues and the created topic: decrypt to read, data
-  // keys to write. Named actions rather than topic.grantPublish()'s `kms:GenerateDataKey*`.
-  options.encryptionKey?.grant(handler, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey');
-  // A topic you bring may know its own key.
-  const topicKey = options.notificationTopic.masterKey;
-  if (topicKey !== undefined && topicKey !== options.encryptionKey) {
-    topicKey.grant(handler, 'kms:Decrypt', 'kms:GenerateDataKey');
-  }
+  grantTransitionPublishing(handler, options);
 }

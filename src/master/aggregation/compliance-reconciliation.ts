@@ -1,17 +1,15 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ComplianceAggregator, type BoundAggregator } from './compliance-aggregator';
 import { createMonitoringFunction, DEFAULT_FUNCTION_IDS } from '../../common/monitoring-function';
 import { acknowledgeNagFinding, nagRendering } from '../../common/nag-acknowledgement';
 import { ReconcileComplianceFunction } from '../../handlers/reconcile-compliance-function';
 import { validateDurationInRange } from '../validation';
+import { grantTransitionPublishing, type WritePathResources } from '../write-path-resources';
 
 /**
  * How often the function wakes. A wake with nothing due costs one DynamoDB read; a pass longer than one invocation
@@ -33,17 +31,9 @@ export const DEFAULT_RECONCILIATION_TIMEOUT = Duration.minutes(15);
 export const RECONCILIATION_MEMORY_MB = 1024;
 
 /** How the reconciliation is built. */
-export interface ComplianceReconciliationProps {
+export interface ComplianceReconciliationProps extends WritePathResources {
   /** The aggregator to reconcile against: created here, or an existing one. */
   readonly aggregator: ComplianceAggregator;
-  readonly complianceTable: dynamodb.ITableV2;
-  readonly eventsTable: dynamodb.ITableV2;
-  readonly notificationTopic: sns.ITopic;
-  /** The key of the tables, the topic and the log group, if customer-managed. */
-  readonly encryptionKey?: kms.IKey;
-  readonly removalPolicy: RemovalPolicy;
-  /** Whole days, as the event handler receives it. */
-  readonly historyRetentionDays: string;
   /**
    * Least time between the starts of two passes, in whole minutes, at least 15 minutes.
    *
@@ -150,13 +140,7 @@ export class ComplianceReconciliation extends Construct {
       actions: ['dynamodb:PutItem'],
       resources: [props.eventsTable.tableArn],
     }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['sns:Publish'],
-      resources: [props.notificationTopic.topicArn],
-    }));
-    props.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey');
-    const topicKey = props.notificationTopic.masterKey;
-    if (topicKey !== undefined && topicKey !== props.encryptionKey) topicKey.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
+    grantTransitionPublishing(role, props);
   }
 }
 
