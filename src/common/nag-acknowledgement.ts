@@ -1,4 +1,5 @@
 import { Stack, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 
 /**
@@ -12,6 +13,18 @@ import { IConstruct } from 'constructs';
  */
 export function acknowledgeNagFinding(construct: IConstruct, rule: string, finding: string, reason: string): void {
   construct.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [`${rule}[${finding}]`]: reason });
+}
+
+/**
+ * Acknowledges the IAM5 finding of one object prefix of a bucket (`<Bucket.Arn>/<prefix>*`), for a function whose
+ * object keys carry dates or ids, so that only a wildcard can name them. For a bucket defined elsewhere (imported,
+ * or in another stack) the finding names a resource this construct cannot predict: nothing is acknowledged, and the
+ * finding is acknowledged where the bucket is defined.
+ */
+export function acknowledgeObjectPrefixWildcard(role: IConstruct, bucket: s3.IBucket, prefix: string, reason: string): void {
+  const cfnBucket = bucket.node.defaultChild;
+  if (!(cfnBucket instanceof s3.CfnBucket) || Stack.of(cfnBucket) !== Stack.of(role)) return;
+  acknowledgeNagFinding(role, 'AwsSolutions-IAM5', `Resource::<${Stack.of(role).getLogicalId(cfnBucket)}.Arn>/${prefix}*`, reason);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,6 +11,7 @@ import { HistoryArchiveOptions } from './history-archive-options';
 import { createDeadLetterQueue } from '../../common/dead-letter-queue';
 import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAccessLogging } from '../../common/logged-bucket';
 import { createMonitoringFunction } from '../../common/monitoring-function';
+import { acknowledgeObjectPrefixWildcard } from '../../common/nag-acknowledgement';
 import { ArchiveHistoryFunction } from '../../handlers/archive-history-function';
 import { validateDurationInRange, validateWholeUnits } from '../validation';
 
@@ -170,7 +171,9 @@ export class HistoryArchive extends Construct {
     }));
 
     grantArchive(this.handler, this.bucket, deadLetterQueue, key);
-    acknowledgeObjectWildcard(role, this.bucket);
+    acknowledgeObjectPrefixWildcard(role, this.bucket, ARCHIVE_PREFIX,
+      'The function writes one object per run of expired items, named by date, account and stream sequence '
+      + `number under ${ARCHIVE_PREFIX}; the wildcard covers only that prefix of the archive bucket, and s3:PutObject is the only action.`);
   }
 
 }
@@ -190,16 +193,6 @@ function grantArchive(handler: lambda.Function, bucket: s3.IBucket, deadLetterQu
   }));
   // Data keys for the bucket (bucket key) and the queue; Decrypt for SQS's data key reuse and the stream.
   key?.grant(handler, 'kms:Decrypt', 'kms:GenerateDataKey');
-}
-
-/** The object keys carry the date, account and sequence number: `s3:PutObject` names `history/*`, acknowledged. */
-function acknowledgeObjectWildcard(role: iam.Role, bucket: s3.Bucket): void {
-  const logicalId = Stack.of(role).getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
-  Validations.of(role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${ARCHIVE_PREFIX}*]`,
-    reason: 'The function writes one object per run of expired items, named by date, account and stream sequence '
-      + `number under ${ARCHIVE_PREFIX}; the wildcard covers only that prefix of the archive bucket, and s3:PutObject is the only action.`,
-  });
 }
 
 

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { DailyReportOptions } from './daily-report-options';
 import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAccessLogging } from '../../common/logged-bucket';
 import { createMonitoringFunction } from '../../common/monitoring-function';
+import { acknowledgeObjectPrefixWildcard } from '../../common/nag-acknowledgement';
 import { DailyReportFunction } from '../../handlers/daily-report-function';
 import { validateDurationInRange, validateWholeUnits } from '../validation';
 
@@ -146,19 +147,13 @@ export const ACCESS_LOG_PREFIX = 'daily-report-bucket/';
 
 /**
  * The report's object keys carry the date, so `s3:PutObject` names the two prefixes with a wildcard: cdk-nag's IAM5
- * finding for exactly those two resources is acknowledged, nothing else. For a bucket defined elsewhere (imported)
- * the finding names a resource this construct cannot predict: acknowledge it where the bucket is defined.
+ * finding for exactly those two resources is acknowledged, nothing else.
  */
 function acknowledgeObjectWildcards(role: iam.Role, bucket: s3.IBucket): void {
-  const cfnBucket = bucket.node.defaultChild;
-  if (!(cfnBucket instanceof s3.CfnBucket) || Stack.of(cfnBucket) !== Stack.of(role)) return;
-  const logicalId = Stack.of(role).getLogicalId(cfnBucket);
   for (const prefix of REPORT_PREFIXES) {
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${prefix}*]`,
-      reason: `The function writes one object a day per format under ${prefix}, named by date (or fixed, under latest/); `
-        + 'the wildcard covers only that prefix of the report bucket, and s3:PutObject is the only action granted.',
-    });
+    acknowledgeObjectPrefixWildcard(role, bucket, prefix,
+      `The function writes one object a day per format under ${prefix}, named by date (or fixed, under latest/); `
+      + 'the wildcard covers only that prefix of the report bucket, and s3:PutObject is the only action granted.');
   }
 }
 
