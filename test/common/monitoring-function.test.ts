@@ -1,18 +1,12 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { createMonitoringFunction, type MonitoringFunctionProps } from '../../src/common/monitoring-function';
+import { inlineFunction } from '../support/inline-function';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 
-const inlineFunction = (scope: Construct, id: string, props: lambda.FunctionOptions) => new lambda.Function(scope, id, {
-  ...props,
-  runtime: lambda.Runtime.NODEJS_24_X,
-  handler: 'index.handler',
-  code: lambda.Code.fromInline('exports.handler = async () => ({});'),
-});
 
 function synth(props: Partial<MonitoringFunctionProps> = {}, withKey = false) {
   const stack = new Stack(new App(), 'Stack', { env: ENV });
