@@ -188,6 +188,11 @@ test.spawn(project.tasks.tryFind('bundle')!);
 test.spawn(setupPython);
 test.exec('jest --ci --passWithNoTests=false --json --outputFile=test-reports/jest-results.json');
 test.spawn(project.tasks.tryFind('eslint')!);
+// The demo, the bench and the scripts run under ts-node --transpile-only, which checks no type: this step does.
+test.spawn(project.addTask('check:types', {
+  description: 'Type-check the demo, the bench and the scripts (ts-node runs them without checking types)',
+  exec: 'tsc --noEmit -p demo/tsconfig.json && tsc --noEmit -p bench/tsconfig.json && tsc --noEmit -p scripts/tsconfig.json',
+}));
 test.spawn(project.compileTask);
 test.spawn(project.tasks.tryFind('docgen')!);
 const rosetta = project.addTask('check:rosetta', {
@@ -206,6 +211,8 @@ test.spawn(rosetta);
 test.spawn(pacmak);
 test.spawn(examples);
 test.spawn(bindingsTest);
+// The README's main job, end to end: the example app replayed through the shipped bundles, its end state checked.
+test.exec(`${tsNode} demo/run.ts`, { name: 'demo' });
 test.spawn(pack);
 test.spawn(generated);
 test.exec(`${tsNode} scripts/report-tests.ts`);
@@ -214,7 +221,7 @@ test.exec(`${tsNode} scripts/report-tests.ts`);
 const steps = [...test.steps];
 test.reset();
 for (const step of steps) {
-  const name = step.spawn ?? step.exec!.match(/scripts\/([\w-]+)\.ts/)?.[1] ?? step.exec!.split(' ')[0];
+  const name = step.spawn ?? step.name ?? step.exec!.match(/scripts\/([\w-]+)\.ts/)?.[1] ?? step.exec!.split(' ')[0];
   const command = step.spawn ? `npx projen ${step.spawn}` : step.exec!;
   test.exec(`node scripts/timed-step.js ${JSON.stringify(name)} ${command}`, step.env ? { env: step.env } : undefined);
 }

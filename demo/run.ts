@@ -239,6 +239,8 @@ async function main() {
       + `${remediationRun.remediatedNotifications} COMPLIANT transition with event_type REMEDIATED (expected 1 and 1)`);
     const metrics = sumEmfMetrics(logs);
     if (Object.keys(metrics).length) console.log(`  handler metrics (EMF): ${Object.entries(metrics).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    // npm test runs the demo: a wrong end state fails it, not only prints a cross.
+    if (!verdict.correct || !remediationOk) throw new Error('the end state differs from the expected one (see ✗ above)');
   } finally {
     ddb.destroy();
     await local.close();

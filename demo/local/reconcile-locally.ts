@@ -19,11 +19,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
 import type { ExpectedCompliance } from '../../bench/workload';
 import { Logger } from '../../src/runtime/observability/logger';
+import { CLOCK_SKEW_MS, NOTIFICATION_LEASE_MS } from '../../src/runtime/pipeline/write-context';
 import { AggregatorReader } from '../../src/runtime/reconciliation/aggregator-reader';
 import { BaselineNotifier } from '../../src/runtime/reconciliation/baseline-notifier';
 import { reconcile, type ReconciliationRun } from '../../src/runtime/reconciliation/reconcile';
 import { ReconciliationStateStore } from '../../src/runtime/reconciliation/reconciliation-state';
 import { ConfigComplianceRepository } from '../../src/runtime/store/config-compliance-repository';
+import { EvaluationLog } from '../../src/runtime/store/evaluation-log';
 import { HistoryRepository } from '../../src/runtime/store/history-repository';
 
 /** One evaluation as the aggregator holds it. */
@@ -98,8 +100,11 @@ export async function reconcileLocally(options: LocalReconciliationOptions): Pro
       context: {
         compliance: new ConfigComplianceRepository(documentClient, options.complianceTable),
         history: new HistoryRepository(documentClient, options.eventsTable),
+        evaluations: new EvaluationLog(documentClient, options.eventsTable),
         notifier,
         historyRetentionDays: options.historyRetentionDays,
+        clockSkewMs: CLOCK_SKEW_MS,
+        notificationLeaseMs: NOTIFICATION_LEASE_MS,
         now: () => new Date(options.nowMs),
       },
       documentClient,
