@@ -5,7 +5,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IDependable } from 'constructs';
 import { validateDurationInRange, validateIntegerInRange, validateWholeUnits } from '../../master/validation';
 
-/** The SSM parameter that carries the automation role: always set by the library (deploy pitfall 9). */
+/** The SSM parameter that carries the automation role: always set by the library (docs/guide/deploy-pitfalls.md). */
 export const AUTOMATION_ASSUME_ROLE = 'AutomationAssumeRole';
 
 /**
