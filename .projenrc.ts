@@ -199,6 +199,10 @@ const rosetta = project.addTask('check:rosetta', {
   description: 'Compile every README example under jsii-rosetta --strict',
   exec: 'jsii-rosetta extract --strict --fail',
 });
+const guide = project.addTask('check:guide', {
+  description: 'Compile every TypeScript example of docs/guide under jsii-rosetta --strict, with the README\'s fixtures',
+  exec: `${tsNode} scripts/check-guide-examples.ts`,
+});
 const pack = project.addTask('check:package', {
   description: 'npm pack contains every bundled handler asset',
   exec: `${tsNode} scripts/check-package.ts`,
@@ -208,6 +212,7 @@ const generated = project.addTask('check:generated', {
   exec: `${tsNode} scripts/check-generated.ts`,
 });
 test.spawn(rosetta);
+test.spawn(guide);
 test.spawn(pacmak);
 test.spawn(examples);
 test.spawn(bindingsTest);

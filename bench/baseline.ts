@@ -1,7 +1,7 @@
 /**
- * The seed's naive design, rebuilt here as the benchmark's baseline.
+ * A naive design, rebuilt here as the benchmark's baseline.
  *
- * What the seed did (and the architecture replaces): one Lambda invocation per event; the full event
+ * What the naive design does (and the pipeline replaces): one Lambda invocation per event; the full event
  * `PutItem`-ed into a compliance table under a single partition key `CONFIG_COMPLIANCE`
  * (sort key `<resource_id>#<config_rule_name>`) with a GSI hashed on `compliance_status` alone,
  * projecting ALL; the full event `PutItem`-ed into an events table; an SNS message for every
@@ -23,7 +23,7 @@ import { CfnTemplate, startDynamoDbFromTemplate } from '../demo/local/dynamodb-f
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../demo/local/local-aws';
 import { startRecordingEndpoint } from '../demo/local/recording-endpoint';
 
-/** The seed's tables, as the CloudFormation its stack would have synthesized. */
+/** The naive design's tables, as the CloudFormation its stack would have synthesized. */
 export const SEED_TEMPLATE: CfnTemplate = {
   Resources: {
     ConfigComplianceTable: {
@@ -88,7 +88,7 @@ function epochSeconds(iso: string): number {
   return Math.floor(Date.parse(iso) / 1000);
 }
 
-/** The seed's items for one event. */
+/** The naive design's items for one event. */
 export function seedItems(event: ConfigEvent): { compliance?: Record<string, unknown>; history: Record<string, unknown> } {
   const d = event.detail;
   if (event['detail-type'] === COMPLIANCE_CHANGE) {
@@ -132,7 +132,7 @@ export function seedItems(event: ConfigEvent): { compliance?: Record<string, unk
   };
 }
 
-/** Run every delivery of the workload through the seed's design against a fresh dynalite. */
+/** Run every delivery of the workload through the naive design against a fresh dynalite. */
 export async function runBaseline(workload: Workload, options: BaselineOptions = {}): Promise<BaselineResult> {
   const db = await startDynamoDbFromTemplate(SEED_TEMPLATE);
   const rec = await startRecordingEndpoint();
@@ -151,7 +151,7 @@ export async function runBaseline(workload: Workload, options: BaselineOptions =
     ledger.reportedTableUnits += res.ConsumedCapacity?.Table?.CapacityUnits ?? res.ConsumedCapacity?.CapacityUnits ?? 0;
   };
 
-  // One "invocation": the seed's handler body for one event.
+  // One "invocation": the naive handler body for one event.
   const invoke = async (event: ConfigEvent) => {
     const t0 = process.hrtime.bigint();
     const { compliance, history } = seedItems(event);

@@ -3,7 +3,7 @@
  *
  * Why this exists: dynalite reports the table's write units in `ConsumedCapacity`, but neither the
  * writes a global secondary index costs nor the unit a failed conditional write costs. Both matter
- * for this project: the seed's GSI hashed on `compliance_status` with projection ALL doubles (or
+ * for this project: the naive baseline's GSI hashed on `compliance_status` with projection ALL doubles (or
  * triples, on a status change) the bill of every compliance write, and the pipeline's newest-wins
  * rule is built on conditional writes that are expected to fail often (duplicates, stale events).
  *

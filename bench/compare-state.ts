@@ -1,9 +1,9 @@
 /**
  * Compare a compliance table's final contents with the workload's expected state.
  *
- * Why by attributes and not by keys: the seed and the pipeline key their items differently
- * (one partition `CONFIG_COMPLIANCE` vs one partition per resource), but both carry the seed's
- * attribute names (ARCHITECTURE.md), so one reader judges both designs the same way.
+ * Why by attributes and not by keys: the naive baseline and the pipeline key their items differently
+ * (one partition `CONFIG_COMPLIANCE` vs one partition per resource), but both carry the
+ * attribute names of docs/guide/data-model.md, so one reader judges both designs the same way.
  */
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -30,7 +30,7 @@ export interface StateComparison {
 }
 
 /**
- * Which items count as current compliance items. The default takes any item carrying the seed's
+ * Which items count as current compliance items. The default takes any item carrying the documented
  * attributes and skips retired ones. The pipeline's way of retiring items on deletion is the
  * handler's choice (delete the item, or keep it with a marker): adjust here once it is known.
  */

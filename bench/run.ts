@@ -1,5 +1,5 @@
 /**
- * The benchmark: the reference organization's day (bench/workload.ts) through the seed's naive design
+ * The benchmark: the reference organization's day (bench/workload.ts) through a naive design
  * (bench/baseline.ts) and through the shipped pipeline (the bundled HandleConfigEvents handler fed in
  * SQS batches, bench/pipeline.ts), side by side: invocations, billed DynamoDB units, notifications,
  * dead-letter messages, correctness of the final state, wall time here; plus handler load times.
@@ -29,7 +29,7 @@ import { masterTemplate } from '../demo/local/example-app-synth';
 import { bundlePath } from '../demo/local/lambda-runner';
 /* eslint-enable import/first */
 
-/** us-east-1 on-demand prices (../shared/reference/limits-and-costs.md), dollars per request or unit. */
+/** us-east-1 on-demand prices (the AWS pricing pages of DynamoDB, Lambda, SNS and SQS), dollars per request or unit. */
 const PRICE = {
   dynamoWrite: 0.625 / 1e6,
   dynamoRead: 0.125 / 1e6,

@@ -1,6 +1,6 @@
 /**
  * A deterministic day of AWS Config events for the reference organization of
- * ../shared/reference/limits-and-costs.md: 100 accounts × 4 regions, 10,000 compliance changes and
+ * docs/guide/cost-and-performance.md: 100 accounts × 4 regions, 10,000 compliance changes and
  * 200,000 configuration-item changes a day, scaled to the requested number of events (default 20,000:
  * 952 compliance changes, 19,048 configuration-item changes).
  *
@@ -83,7 +83,7 @@ export interface WorkloadStats {
   readonly staleComplianceDeliveries: number;
   /** Evaluations recorded before their resource's deletion but delivered after it. */
   readonly evaluationsDeliveredAfterDeletion: number;
-  /** Compliance deliveries whose new status is NON_COMPLIANT (what the seed notifies on), duplicates included. */
+  /** Compliance deliveries whose new status is NON_COMPLIANT (what the naive baseline notifies on), duplicates included. */
   readonly nonCompliantDeliveries: number;
   readonly expectedItems: number;
   readonly averageEventBytes: number;

@@ -85,7 +85,7 @@ function requireTool(command: string, versionArgs: string[], neededFor: string):
   const result = spawnSync(command, versionArgs, { encoding: 'utf8' });
   if (result.error || result.status !== 0) {
     throw new Error(`${command} is not on the PATH (or \`${command} ${versionArgs.join(' ')}\` fails): ${neededFor}. `
-      + 'The project\'s machines come with it (see the README, Development); install it and run again');
+      + 'The project\'s machines come with it (see the README, Quick start); install it and run again');
   }
   return `${result.stdout}${result.stderr}`.trim().split('\n')[0];
 }

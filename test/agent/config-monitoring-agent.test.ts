@@ -63,7 +63,7 @@ describe('ConfigMonitoringAgent, forwarding defaults (recording adopted)', () =>
     });
   });
 
-  test('pitfall 11: the target is the central bus, through a role in this account, with a retry policy and a dead-letter queue', () => {
+  test('cross-account forwarding: the target is the central bus, through a role in this account, with a retry policy and a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       Targets: [Match.exact({
         Id: 'Target0',

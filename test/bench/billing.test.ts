@@ -11,7 +11,7 @@ const contract: TableSpec = {
   }],
 };
 
-// The seed: one partition, GSI hashed on the status alone, projection ALL.
+// The naive baseline (bench/baseline.ts): one partition, GSI hashed on the status alone, projection ALL.
 const seed: TableSpec = {
   keyAttributes: ['pk', 'sk'],
   indexes: [{ name: 'ConfigCompliance-Index', keyAttributes: ['compliance_status'], projection: 'ALL' }],
@@ -102,7 +102,7 @@ describe('index writes', () => {
   test('index writes are sized by the projected entry, not the item', () => {
     const big = { ...compliant, compliance_details: s('x'.repeat(3000)) };
     expect(billedWriteUnits(contract, undefined, big)).toEqual({ table: 4, indexes: { 'ConfigCompliance-Index': 1 }, total: 5 });
-    // Projection ALL copies the whole item: the seed pays for its full-event items twice.
+    // Projection ALL copies the whole item: the naive baseline pays for its full-event items twice.
     const seedItem = { pk: s('CONFIG_COMPLIANCE'), sk: s('b1#rule'), compliance_status: s('COMPLIANT'), event: s('x'.repeat(1500)) };
     expect(billedWriteUnits(seed, undefined, seedItem)).toEqual({ table: 2, indexes: { 'ConfigCompliance-Index': 2 }, total: 4 });
     expect(billedWriteUnits(seed, seedItem, { ...seedItem, compliance_status: s('NON_COMPLIANT') }).total).toBe(2 + 2 + 2);

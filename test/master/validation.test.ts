@@ -43,7 +43,7 @@ describe('principals', () => {
     expect(() => create({ agentAccounts: [] })).toThrow(/^agentAccounts must list at least one account, got \[\]/);
   });
 
-  test('pitfall 12: fails when agentAccounts lists more than 50 accounts, and points to organizationId', () => {
+  test('the bus policy stays under its 10,240-character cap: fails when agentAccounts lists more than 50 accounts, and points to organizationId', () => {
     expect(() => create({ agentAccounts: accounts(51) }))
       .toThrow('agentAccounts lists 51 accounts, more than 50: an event bus policy is capped at 10,240 characters, '
         + 'so grant the whole organization with organizationId instead');

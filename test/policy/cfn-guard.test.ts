@@ -8,7 +8,7 @@ import { GUARD_BINARY, GUARD_RULES, GuardException, guardApp, unexcused } from '
 const FUNCTIONS_OUTSIDE_A_VPC = new RegExp('(HandleConfigEvents|Reconciliation|DailyReportFunction|ComplianceApiHandler'
   + '|AccountActivityCheckFunction|EnrichedForwarderFunction|HistoryArchiveFunction)[0-9A-F]{8}$|^AWS679f53fac002430cb0da5b7982bd2287');
 
-/** Policy choices of the constructs, also justified in the README (Policy checks). */
+/** Policy choices of the constructs, also justified in docs/guide/policy-checks.md. */
 const EXCEPTIONS: GuardException[] = [
   {
     control: 'CT.LAMBDA.PR.3',

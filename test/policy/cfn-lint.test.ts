@@ -4,7 +4,7 @@ import * as path from 'path';
 import { cfnLint, excusedBy, installedCfnLintVersion, LintException, LintFinding, lintApp, LintTarget, pinnedCfnLintVersion, unexcusedFindings } from '../support/cfn-lint';
 import { policyApps } from '../support/policy-apps';
 
-/** Findings that are not the constructs' to fix, also listed in the README (Policy checks). */
+/** Findings that are not the constructs' to fix, also listed in docs/guide/policy-checks.md. */
 const EXCEPTIONS: LintException[] = [
   {
     rule: 'W3005',

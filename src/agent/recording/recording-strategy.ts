@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as config from 'aws-cdk-lib/aws-config';
 
-/** The global IAM resource types: recorded once, in the home region only (deploy pitfall 6). */
+/** The global IAM resource types: recorded once, in the home region only (docs/guide/deploy-pitfalls.md). */
 export const GLOBAL_RESOURCE_TYPES: readonly string[] = [
   config.ResourceType.IAM_USER.complianceResourceType,
   config.ResourceType.IAM_GROUP.complianceResourceType,

@@ -23,7 +23,7 @@ export interface ConfigServiceLinkedRoleProps {
  * The AWS Config service-linked role (`AWSServiceRoleForConfig`), named by ARN and, unless told not to, created if
  * it is missing.
  *
- * Never an `AWS::IAM::ServiceLinkedRole`, which fails where the role exists (deploy pitfall 3): a custom resource
+ * Never an `AWS::IAM::ServiceLinkedRole`, which fails where the role exists (docs/guide/deploy-pitfalls.md): a custom resource
  * calls `iam:CreateServiceLinkedRole` and takes IAM's "has been taken" answer as success. Deleting the stack leaves
  * the role, since Control Tower, Security Hub and conformance packs may use it too.
  *

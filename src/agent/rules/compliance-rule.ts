@@ -345,7 +345,7 @@ class CustomLambdaComplianceRule extends ComplianceRule {
       Description: this.options.description,
       InputParameters: this.options.inputParameters,
       MaximumExecutionFrequency: this.trigger.frequency,
-      // Pitfall 8: a periodic-only rule never carries a scope (rejected at synth in ComplianceRule.custom()).
+      // A periodic-only rule never carries a scope (rejected at synth in ComplianceRule.custom()).
       Scope: this.trigger.configurationChanges ? renderScope(this.options.scope) : undefined,
       Source: {
         Owner: 'CUSTOM_LAMBDA',
@@ -421,7 +421,7 @@ class GuardComplianceRule extends ComplianceRule {
  * Lets Config of this account invoke a function of this account, once per function.
  *
  * A function of another account is left alone: the permission must live with the function, in its account, and a
- * function shared by the organization is granted there by organization (deploy pitfall 10), not per account here.
+ * function shared by the organization is granted there by organization (docs/guide/deploy-pitfalls.md), not per account here.
  * So is an imported function whose account cannot be compared with an environment-agnostic stack's (agents deployed
  * by StackSets): its owner grants the invoke permission.
  */

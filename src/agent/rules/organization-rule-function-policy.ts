@@ -16,7 +16,7 @@ export interface OrganizationRuleFunctionPolicyProps {
  * Lets AWS Config of every account of the organization invoke one shared custom rule function.
  *
  * Deployed once, in the function's account. `AWS::Lambda::Permission` (AddPermission) cannot express this: its
- * `SourceAccount` names one account (deploy pitfall 10: a fixed account breaks the shared function for every other
+ * `SourceAccount` names one account (docs/guide/deploy-pitfalls.md: a fixed account breaks the shared function for every other
  * account) and its `PrincipalOrgID` applies to principals that belong to the organization, which a service principal
  * does not. The resource policy here grants `config.amazonaws.com` on the condition `aws:SourceOrgID`, the
  * organization of the account whose rule calls.

@@ -6,7 +6,7 @@ import { Construct, IDependable } from 'constructs';
 import { dropUndefined } from '../../common/drop-undefined';
 import { validateDurationInRange, validateIntegerInRange, validateWholeUnits } from '../../master/validation';
 
-/** The SSM parameter that carries the automation role: always set by the library (deploy pitfall 9). */
+/** The SSM parameter that carries the automation role: always set by the library (docs/guide/deploy-pitfalls.md). */
 export const AUTOMATION_ASSUME_ROLE = 'AutomationAssumeRole';
 
 /**

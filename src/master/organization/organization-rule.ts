@@ -225,7 +225,7 @@ class CustomLambdaOrganizationRule extends OrganizationRule {
         + 'set periodic: true, or leave maximumExecutionFrequency out');
     }
     if (custom.periodic && !custom.configurationChanges && custom.ruleScope !== undefined) {
-      // Deploy pitfall 8: Config rejects a scope on a periodic-only rule (InvalidParameterValueException).
+      // Config rejects a scope on a periodic-only rule (InvalidParameterValueException).
       throw new Error(`rule '${name}' is periodic only and has a ruleScope, which Config rejects: `
         + 'leave ruleScope out, or set configurationChanges: true');
     }

@@ -21,7 +21,7 @@ export interface PendingNotification extends PendingTransition {
   readonly details: string;
 }
 
-/** The stored shape of one (resource, rule) compliance item: the seed's attribute names plus the keys. */
+/** The stored shape of one (resource, rule) compliance item: the attribute names platform teams already query plus the keys. */
 export interface ComplianceItem extends Partial<ScopeIndexAttributes> {
   readonly pk: string;
   readonly sk: string;

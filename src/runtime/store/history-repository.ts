@@ -2,7 +2,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure } from './conditional-write';
 import { RecentKeys } from './recent-keys';
 
-/** One history record in the events table; the seed's field names plus the keys and the TTL attribute. */
+/** One history record in the events table; the field names platform teams already query plus the keys and the TTL attribute. */
 export interface HistoryRecord {
   readonly pk: string;
   readonly sk: string;

@@ -4,7 +4,7 @@ import { fnv1a } from './fnv1a';
  * Key design of the compliance and events tables (see docs/design/runtime-contract.md and the README's schema).
  *
  * One partition per resource spreads a burst of first evaluations over as many partitions as there are
- * resources, instead of the seed's single `CONFIG_COMPLIANCE` partition (1,000 write units/s ceiling).
+ * resources, instead of a naive design's single `CONFIG_COMPLIANCE` partition (1,000 write units/s ceiling).
  */
 
 /** How many shards the status index spreads each status over: 16 × 1,000 write units/s per status. */

@@ -103,7 +103,7 @@ describe('EventForwarding.enriched(), defaults', () => {
     for (const statement of sends) expect(statement.Condition.ArnEquals['aws:SourceArn']).toBeDefined();
   });
 
-  test('pitfall 13: the function runs a supported runtime (nodejs24.x) on arm64, 512 MB, 60 s, own role and log group, its environment', () => {
+  test('a supported runtime: the function runs a supported runtime (nodejs24.x) on arm64, 512 MB, 60 s, own role and log group, its environment', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],

@@ -31,8 +31,8 @@ function recorderProps(template: Template): any {
   return only(template, 'AWS::Config::ConfigurationRecorder')[1].Properties;
 }
 
-describe('deploy pitfalls 1-7', () => {
-  test('pitfall 1: adoptExisting() creates no configuration recorder, so it never meets MaxNumberOfConfigurationRecordersExceeded', () => {
+describe('what makes a first deployment of recording fail', () => {
+  test('one recorder per region: adoptExisting() creates no configuration recorder, so it never meets MaxNumberOfConfigurationRecordersExceeded', () => {
     const stack = new Stack(new App(), 'Agent', { env: ENV });
     const recording = new ConfigRecording(stack, 'Recording', { recording: Recording.adoptExisting() });
     const template = Template.fromStack(stack);
@@ -40,13 +40,13 @@ describe('deploy pitfalls 1-7', () => {
     expect(recording.recorder).toBeUndefined();
   });
 
-  test('pitfall 2: adoptExisting() creates no delivery channel, bucket, role, function or alarm', () => {
+  test('one delivery channel per region: adoptExisting() creates no delivery channel, bucket, role, function or alarm', () => {
     const stack = new Stack(new App(), 'Agent', { env: ENV });
     new ConfigRecording(stack, 'Recording', { recording: Recording.adoptExisting() });
     expect(Template.fromStack(stack).toJSON().Resources ?? {}).toEqual({});
   });
 
-  test('pitfall 3: no AWS::IAM::ServiceLinkedRole; a custom resource creates it and takes "has been taken" (InvalidInput) as success', () => {
+  test('an existing service-linked role: no AWS::IAM::ServiceLinkedRole; a custom resource creates it and takes "has been taken" (InvalidInput) as success', () => {
     const { template } = synth();
     template.resourceCountIs('AWS::IAM::ServiceLinkedRole', 0);
     const [, resource] = only(template, 'Custom::ConfigServiceLinkedRole');
@@ -66,14 +66,14 @@ describe('deploy pitfalls 1-7', () => {
     expect(recorderProps(template).RoleARN).toEqual(SLR_ARN);
   });
 
-  test('pitfall 3, opt-out: createServiceLinkedRole false names the existing role and deploys no function', () => {
+  test('an existing service-linked role, opt-out: createServiceLinkedRole false names the existing role and deploys no function', () => {
     const { template } = synth({ createServiceLinkedRole: false });
     template.resourceCountIs('Custom::ConfigServiceLinkedRole', 0);
     template.resourceCountIs('AWS::Lambda::Function', 0);
     expect(recorderProps(template).RoleARN).toEqual(SLR_ARN);
   });
 
-  test('pitfall 4: the channel depends on the recorder, the recorder not on the channel (no cycle), in one template', () => {
+  test('no recorder/channel cycle: the channel depends on the recorder, the recorder not on the channel (no cycle), in one template', () => {
     const { template } = synth();
     const [recorderId, recorder] = only(template, 'AWS::Config::ConfigurationRecorder');
     const [channelId, channel] = only(template, 'AWS::Config::DeliveryChannel');
@@ -83,7 +83,7 @@ describe('deploy pitfalls 1-7', () => {
     expect(recorder.DependsOn).toContain(slrId);
   });
 
-  test('pitfall 5: the bucket policy is the AWS Config one, scoped by AWS:SourceAccount, and the channel waits for it', () => {
+  test('InsufficientDeliveryPolicyException: the bucket policy is the AWS Config one, scoped by AWS:SourceAccount, and the channel waits for it', () => {
     const { template } = synth();
     const [bucketId] = Object.entries(template.findResources('AWS::S3::Bucket')).find(([id]) => id.includes('DeliveryBucket'))!;
     const [policyId] = Object.entries(template.findResources('AWS::S3::BucketPolicy')).find(([, p]: any) => p.Properties.Bucket.Ref === bucketId)!;
@@ -111,7 +111,7 @@ describe('deploy pitfalls 1-7', () => {
     expect(channel.Properties.S3BucketName).toEqual({ Ref: bucketId });
   });
 
-  test('pitfall 5: fails when keyPrefix contains AWSLogs/, or the central bucket is given by ARN', () => {
+  test('InsufficientDeliveryPolicyException: fails when keyPrefix contains AWSLogs/, or the central bucket is given by ARN', () => {
     expect(() => DeliveryDestination.newBucket({ keyPrefix: 'x/AWSLogs/1' })).toThrow(/keyPrefix must not contain 'AWSLogs\/', got 'x\/AWSLogs\/1'/);
     const stack = new Stack();
     expect(() => DeliveryDestination.centralBucket({ bucket: s3.Bucket.fromBucketName(stack, 'B', 'org-logs'), keyPrefix: 'AWSLogs/' }))
@@ -120,21 +120,21 @@ describe('deploy pitfalls 1-7', () => {
     expect(() => DeliveryDestination.centralBucket({ bucket: s3.Bucket.fromBucketName(stack, 'C', 'arn:aws:s3:::logs') })).toThrow();
   });
 
-  test('pitfall 6: global IAM types recorded in the home region only', () => {
+  test('global IAM types recorded in the home region only', () => {
     const home = recorderProps(synth({ globalResourceTypesRegion: 'us-east-1' }).template);
     expect(home.RecordingGroup).toEqual({ AllSupported: true, IncludeGlobalResourceTypes: true, RecordingStrategy: { UseOnly: 'ALL_SUPPORTED_RESOURCE_TYPES' } });
     const elsewhere = recorderProps(synth({ globalResourceTypesRegion: 'eu-west-1' }).template);
     expect(elsewhere.RecordingGroup.IncludeGlobalResourceTypes).toBe(false);
   });
 
-  test('pitfall 7: fails when a DAILY override names a continuous-only type', () => {
+  test('DAILY recording: fails when a DAILY override names a continuous-only type', () => {
     for (const type of ['AWS::Config::ResourceCompliance', 'AWS::Config::ConformancePackCompliance', 'AWS::Config::ConfigurationRecorder']) {
       expect(() => synth({ frequencyOverrides: [{ resourceTypes: [config.ResourceType.of(type)], frequency: RecordingFrequency.DAILY }] }))
         .toThrow(new RegExp(`frequencyOverrides\\[0\\] records '${type}' DAILY, which AWS Config rejects`));
     }
   });
 
-  test('pitfall 7: warns when AWS::Config::ResourceCompliance is excluded, or missing from an inclusion list', () => {
+  test('compliance recording: warns when AWS::Config::ResourceCompliance is excluded, or missing from an inclusion list', () => {
     const excluded = synth({ strategy: RecordingStrategy.excluding([COMPLIANCE]) });
     Annotations.fromStack(excluded.stack).hasWarning('/Agent/Recording', Match.stringLikeRegexp('AWS::Config::ResourceCompliance is not recorded'));
     const missing = synth({ strategy: RecordingStrategy.only([config.ResourceType.S3_BUCKET]) });

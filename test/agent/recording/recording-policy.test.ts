@@ -15,7 +15,7 @@ import { GuardException, describeViolations, excused, guardApp, nag, unexcused }
 // shipped in @cdklabs/cdk-validator-cfnguard.
 const ENV = { account: '222222222222', region: 'us-east-1' };
 
-/** Policy choices of the recording construct, each with its reason (also in the README, Policy checks). */
+/** Policy choices of the recording construct, each with its reason (also in docs/guide/policy-checks.md). */
 const EXCEPTIONS: GuardException[] = [
   {
     control: 'CT.S3.PR.9',

@@ -129,7 +129,7 @@ describe('custom Lambda rules', () => {
     expect(JSON.stringify(role.resource.Properties.ManagedPolicyArns)).not.toContain('AWSConfigRulesExecutionRole');
   });
 
-  test('pitfall 10: a function shared by the organization (another account) gets no SourceAccount permission here', () => {
+  test('one rule function for the organization: a function shared by the organization (another account) gets no SourceAccount permission here', () => {
     // Prepare: the function lives in the audit account; this is a member account's stack.
     const stack = newStack();
     const shared = lambda.Function.fromFunctionArn(stack, 'Shared', SHARED_FUNCTION_ARN);
@@ -222,7 +222,7 @@ describe('custom Lambda rules', () => {
   });
 });
 
-describe('pitfall 8: periodic rules never carry a scope', () => {
+describe('periodic rules never carry a scope', () => {
   test('fails at synth when a periodic custom rule is given a scope, naming the rule and the fix', () => {
     const stack = newStack();
     expect(() => ComplianceRule.custom(ownFunction(stack), {

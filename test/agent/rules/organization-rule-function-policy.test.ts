@@ -7,7 +7,7 @@ import { OrganizationRuleFunctionPolicy } from '../../../src/agent/rules/organiz
 /** The audit account that owns the organization's shared rule function. */
 const AUDIT_ENV = { account: '999999999999', region: 'us-east-1' };
 
-describe('pitfall 10, the owner\'s side: OrganizationRuleFunctionPolicy', () => {
+describe('one rule function for the organization, the owner\'s side: OrganizationRuleFunctionPolicy', () => {
   test('grants config.amazonaws.com on the organization (aws:SourceOrgID), never a fixed SourceAccount', () => {
     // Prepare
     const stack = new Stack(new App(), 'Audit', { env: AUDIT_ENV });

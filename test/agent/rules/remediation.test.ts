@@ -38,7 +38,7 @@ describe('automatic remediation with an AWS-owned document, defaults', () => {
     });
   });
 
-  test('pitfall 9: the automation role is created and passed as AutomationAssumeRole without being asked for', () => {
+  test('a remediation that can run: the automation role is created and passed as AutomationAssumeRole without being asked for', () => {
     expect(remediation.resource.Properties.Parameters.AutomationAssumeRole).toEqual(
       { StaticValue: { Values: [{ 'Fn::GetAtt': [role.id, 'Arn'] }] } });
     // ... and the remediation waits for the rule (named, not referenced) and the role's policy; the role itself is

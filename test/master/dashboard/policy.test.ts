@@ -83,7 +83,7 @@ function guard(app: App): string[] {
   return guardApp(app).map((f) => `${f.control} ${f.resource}`);
 }
 
-/** The master's own documented exceptions (README, Policy checks): not this capability's. */
+/** The master's own documented exceptions (docs/guide/policy-checks.md): not this capability's. */
 const MASTER_EXCEPTIONS = [/^CT\.LAMBDA\.PR\.3 MonitoringHandleConfigEvents[0-9A-F]{8}$/, /^CT\.CLOUDWATCH\.PR\.3 MonitoringHandleConfigEventsLogGroup[0-9A-F]{8}$/];
 
 /**

@@ -206,7 +206,7 @@ describe('processConfigEvents over the real samples', () => {
     expect(enrichment('c0ffee05-0000-4000-8000-000000000000').tags).toBeUndefined();
   });
 
-  test('pitfall 15: the resolved oversized item replaces the summary; the failed delivery (s3BucketLocation null) is forwarded as its summary', () => {
+  test('oversized items: the resolved oversized item replaces the summary; the failed delivery (s3BucketLocation null) is forwarded as its summary', () => {
     const event = (id: string) => JSON.parse(world.delivered.find((e) => idOf(e) === id)!.Detail!).event;
     const resolved = event('9d9d9d9d-0000-4000-8000-00000000b001');
     expect(resolved.detail).toEqual(oversizedResolvable().message);

@@ -71,7 +71,7 @@ describe('listing walks every matching item exactly once, page after page', () =
   const cases: [string, () => ComplianceFilters, number, typeof STATUS_INDEX][] = [
     ['no filter (64 status shards)', () => ({}), 100, STATUS_INDEX],
     ['status', () => ({ status: 'NON_COMPLIANT' }), 100, STATUS_INDEX],
-    ['status and resource type (the seed query)', () => ({ status: 'COMPLIANT', resourceType: 'AWS::S3::Bucket' }), 37, STATUS_INDEX],
+    ['status and resource type (the by-status listing of docs/guide/data-model.md)', () => ({ status: 'COMPLIANT', resourceType: 'AWS::S3::Bucket' }), 37, STATUS_INDEX],
     ['status, type, account and region (exact prefix)', () => ({ status: 'NON_COMPLIANT', resourceType: 'AWS::EC2::SecurityGroup', account: someAccount(), region: 'us-east-1' }), 5, STATUS_INDEX],
     ['account', () => ({ account: someAccount() }), 50, ACCOUNT_INDEX],
     ['account and status', () => ({ account: someAccount(), status: 'NON_COMPLIANT' }), 7, ACCOUNT_INDEX],

@@ -54,7 +54,7 @@ beforeEach(async () => { harness = await writePathHarness(db); });
 afterEach(() => harness.restore());
 
 describe('applyComplianceResult', () => {
-  test('stores a first evaluation with the seed attributes, one history record and one notification', async () => {
+  test('stores a first evaluation with the documented attributes (docs/guide/data-model.md), one history record and one notification', async () => {
     const result = await applyComplianceResult(evaluation('NON_COMPLIANT', T0), harness.context);
 
     expect(result).toEqual({ outcome: 'transition', notified: true });

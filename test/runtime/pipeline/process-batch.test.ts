@@ -144,7 +144,7 @@ describe('replaying a scenario out of order and more than once', () => {
     }).sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
   }
 
-  test('pitfall 14: three shuffled deliveries give exactly the state of one in-order delivery, with no duplicate history or notification', async () => {
+  test('unordered, duplicated delivery: three shuffled deliveries give exactly the state of one in-order delivery, with no duplicate history or notification', async () => {
     const events = scenario();
     for (const [i, event] of events.entries()) {
       expect((await processBatch([sqsRecord(event, `in-order-${i}`)], harness.dependencies)).batchItemFailures).toEqual([]);
