@@ -37,3 +37,4 @@ export { ConfigMonitoringRollout } from './rollout/config-monitoring-rollout';
 export type { ConfigMonitoringRolloutProps, RolloutStackSet } from './rollout/config-monitoring-rollout';
 export { StackSetCallAs, AccountFilter, RegionConcurrency, FailureToleranceMode } from './rollout/rollout-options';
 export type { RolloutTarget, RolloutOperationPreferences } from './rollout/rollout-options';
+export type { RolloutAssetBuckets } from './rollout/rollout-assets';

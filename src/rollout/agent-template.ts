@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  App, Aws, CfnCondition, CfnResource, DockerImageAssetLocation, DockerImageAssetSource, FileAssetLocation, FileAssetSource, Fn,
-  ISynthesisSession, Stack, StackSynthesizer, Token,
+  App, Aws, CfnCondition, CfnResource, DockerImageAssetLocation, DockerImageAssetSource, FileAssetLocation, FileAssetPackaging,
+  FileAssetSource, Fn, ISynthesisSession, Stack, StackSynthesizer, Token,
 } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { ConfigMonitoringAgent, ConfigMonitoringAgentProps } from '../agent/config-monitoring-agent';
@@ -19,6 +19,9 @@ export const MAX_TEMPLATE_URL_BYTES = 1_048_576;
 
 /** CloudFormation's limit on the resources of one template. */
 export const MAX_RESOURCES = 500;
+
+/** Where in the per-region asset buckets the rollout publishes the agent's assets. */
+export const ASSET_KEY_PREFIX = 'config-monitoring/';
 
 /** The id of the condition that holds in the home region only. */
 export const HOME_REGION_CONDITION_ID = 'IsHomeRegion';
@@ -44,6 +47,25 @@ export interface AgentTemplateProps {
   readonly context: Record<string, unknown>;
   /** The account of the stack the rollout is in, when known: it must not be baked into the template. */
   readonly rolloutAccount?: string;
+  /**
+   * Where file assets go: the bucket `<prefix>-<region>` of the region each stack instance runs in.
+   *
+   * @default - file assets are refused
+   */
+  readonly assetBucketNamePrefix?: string;
+}
+
+/** A file asset of the agent template, copied out of its synthesis to be published to every region's bucket. */
+export interface AgentAsset {
+  /** The asset's hash (of its source). */
+  readonly sourceHash: string;
+  /** Its staged file or directory, kept for publishing. */
+  readonly path: string;
+  readonly packaging: FileAssetPackaging;
+  /** The key the template reads it from, in the bucket of its region. */
+  readonly objectKey: string;
+  /** What the asset is, for messages. */
+  readonly displayName?: string;
 }
 
 /** An agent template, synthesized with no environment, and what the checks measured. */
@@ -51,6 +73,8 @@ export interface AgentTemplate {
   readonly template: any;
   readonly body: string;
   readonly resourceCount: number;
+  /** The file assets to publish to each region's bucket. */
+  readonly assets: AgentAsset[];
 }
 
 /**
@@ -58,11 +82,27 @@ export interface AgentTemplate {
  * member accounts cannot read the synthesizing account's bucket), no account or region.
  */
 class AgentTemplateSynthesizer extends StackSynthesizer {
-  constructor(private readonly rolloutPath: string) {
+  /** The file assets added, with where the template reads them. */
+  public readonly assets: { source: FileAssetSource; objectKey: string }[] = [];
+
+  constructor(private readonly rolloutPath: string, private readonly bucketNamePrefix: string | undefined) {
     super();
   }
 
   public addFileAsset(asset: FileAssetSource): FileAssetLocation {
+    if (this.bucketNamePrefix !== undefined) {
+      if (asset.fileName === undefined || asset.executable !== undefined) {
+        throw new Error(`${this.rolloutPath}: agent: the agent template needs a file asset built by a command `
+          + `(${asset.displayName ?? asset.sourceHash}), which the rollout cannot publish: give it as a file or directory`);
+      }
+      const extension = asset.packaging === FileAssetPackaging.ZIP_DIRECTORY ? '.zip' : path.extname(asset.fileName);
+      const objectKey = `${ASSET_KEY_PREFIX}${asset.sourceHash}${extension}`;
+      this.assets.push({ source: asset, objectKey });
+      // The bucket of the region the stack instance runs in: the StackSet's template is the same in every region.
+      const bucketName = Fn.join('-', [this.bucketNamePrefix, Aws.REGION]);
+      const httpUrl = Fn.join('', ['https://', bucketName, '.s3.', Aws.REGION, '.', Aws.URL_SUFFIX, '/', objectKey]);
+      return { bucketName, objectKey, httpUrl, s3ObjectUrl: Fn.join('', ['s3://', bucketName, '/', objectKey]) };
+    }
     throw new Error(`${this.rolloutPath}: agent: the agent template needs a file asset (${asset.displayName ?? asset.fileName ?? asset.sourceHash}), `
       + 'which the accounts of the organization cannot read from this account\'s bootstrap bucket: use EventForwarding.direct() '
       + 'and rules without bundled code (managed, Guard, or custom rules whose function is already deployed)');
@@ -99,10 +139,11 @@ function homeRecording(rolloutPath: string, recording: Recording, homeRegion: st
 /** Synthesizes the agent of one StackSet in an app of its own, with no environment, and checks the template. */
 export function synthesizeAgentTemplate(props: AgentTemplateProps): AgentTemplate {
   const where = `${props.rolloutPath} (StackSet ${props.stackSetName})`;
-  if (isEnriched(props.agent)) {
+  if (isEnriched(props.agent) && props.assetBucketNamePrefix === undefined) {
     throw new Error(`${where}: agent.forwarding is EventForwarding.enriched(), whose function is a bundled asset that the accounts `
-      + 'of the organization cannot read from this account\'s bootstrap bucket; a rollout does not publish it to per-region '
-      + 'buckets yet: use EventForwarding.direct() in the rollout (per-account stacks may keep enriched forwarding)');
+      + 'of the organization cannot read from this account\'s bootstrap bucket: give assetBuckets ({ bucketNamePrefix, '
+      + 'organizationId }), so that the rollout publishes it to an organization-readable bucket in each target region, '
+      + 'or use EventForwarding.direct()');
   }
   const busArn = props.agent.centralEventBus.eventBusArn;
   if (Token.isUnresolved(busArn)) {
@@ -117,8 +158,9 @@ export function synthesizeAgentTemplate(props: AgentTemplateProps): AgentTemplat
     // The resource limit is checked below, with the rollout's message; CDK's own check would say less.
     const context = { ...props.context, '@aws-cdk/core:stackResourceLimit': 0 };
     const app = new App({ outdir, autoSynth: false, analyticsReporting: false, context });
+    const synthesizer = new AgentTemplateSynthesizer(where, props.assetBucketNamePrefix);
     const stack = new Stack(app, 'ConfigMonitoringAgent', {
-      synthesizer: new AgentTemplateSynthesizer(where),
+      synthesizer,
       analyticsReporting: false,
       description: 'AWS Config compliance monitoring agent (cdk-config-monitoring), deployed by a StackSet',
     });
@@ -135,7 +177,9 @@ export function synthesizeAgentTemplate(props: AgentTemplateProps): AgentTemplat
       onlyInHomeRegion(agent, props.homeRegion, props.homeRegionRules);
     }
     const template = app.synth().getStackByName(stack.stackName).template;
-    return checkAgentTemplate(where, template, props.rolloutAccount, busArn);
+    const named = [busArn, ...props.assetBucketNamePrefix ? [props.assetBucketNamePrefix] : []];
+    const checked = checkAgentTemplate(where, template, props.rolloutAccount, named);
+    return { ...checked, assets: synthesizer.assets.map((asset) => keepAsset(outdir, asset.source, asset.objectKey)) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (message.startsWith(where)) throw error;
@@ -143,6 +187,21 @@ export function synthesizeAgentTemplate(props: AgentTemplateProps): AgentTemplat
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** Copies a staged asset out of the synthesis (deleted afterwards), once per hash. */
+function keepAsset(outdir: string, source: FileAssetSource, objectKey: string): AgentAsset {
+  const kept = path.join(os.tmpdir(), `config-monitoring-rollout-asset-${source.sourceHash}`);
+  const staged = path.isAbsolute(source.fileName!) ? source.fileName! : path.join(outdir, source.fileName!);
+  const target = path.join(kept, path.basename(staged));
+  if (!fs.existsSync(target)) fs.cpSync(staged, target, { recursive: true });
+  return {
+    sourceHash: source.sourceHash,
+    path: target,
+    packaging: source.packaging ?? FileAssetPackaging.FILE,
+    objectKey,
+    displayName: source.displayName,
+  };
 }
 
 /** Puts every resource of the home-region rules (and their remediations) under the condition `AWS::Region = homeRegion`. */
@@ -177,7 +236,8 @@ function referencedIds(value: unknown, into: Set<string> = new Set()): Set<strin
 }
 
 /** The synth-time checks of an agent template: CloudFormation's limits, nothing of the synthesizing environment. */
-export function checkAgentTemplate(where: string, template: any, rolloutAccount: string | undefined, busArn: string): AgentTemplate {
+export function checkAgentTemplate(where: string, template: any, rolloutAccount: string | undefined, allowed: string[]):
+Omit<AgentTemplate, 'assets'> {
   const resources: Record<string, any> = template.Resources ?? {};
   const resourceCount = Object.keys(resources).length;
   if (resourceCount > MAX_RESOURCES) {
@@ -196,8 +256,9 @@ export function checkAgentTemplate(where: string, template: any, rolloutAccount:
         + 'organization do not have: remove what needs it from the agent');
     }
   }
-  const busAccount = busArn.split(':')[4];
-  if (rolloutAccount !== undefined && !Token.isUnresolved(rolloutAccount) && rolloutAccount !== busAccount && body.includes(rolloutAccount)) {
+  // The central bus's ARN and the asset buckets' names may name accounts: they are where events and code live.
+  const unnamed = allowed.reduce((text, literal) => text.split(literal).join('<allowed>'), body);
+  if (rolloutAccount !== undefined && !Token.isUnresolved(rolloutAccount) && unnamed.includes(rolloutAccount)) {
     throw new Error(`${where}: the agent template holds the account ${rolloutAccount} of the stack the rollout is in: `
       + 'each account of the organization would deploy it as is; use Aws.ACCOUNT_ID (or pass no account) where the agent\'s own account is meant');
   }

@@ -5,7 +5,8 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { MAX_TEMPLATE_BODY_BYTES, synthesizeAgentTemplate } from './agent-template';
+import { AgentAsset, MAX_TEMPLATE_BODY_BYTES, synthesizeAgentTemplate } from './agent-template';
+import { createAssetStacks, RolloutAssetBuckets, validateAssetBuckets } from './rollout-assets';
 import {
   AccountFilter, FailureToleranceMode, RegionConcurrency, RolloutOperationPreferences, RolloutTarget, StackSetCallAs,
 } from './rollout-options';
@@ -94,6 +95,15 @@ export interface ConfigMonitoringRolloutProps {
   readonly operationPreferences?: RolloutOperationPreferences;
 
   /**
+   * Per-region buckets, readable by the organization, for the agent's file assets: needed by enriched forwarding,
+   * whose function is bundled code. The rollout publishes the code to the bucket of each target region (one stack
+   * per region in this account, deployed before this one) and the template reads it from the bucket of its region.
+   *
+   * @default - the agent may have no file asset: enriched forwarding fails at synth
+   */
+  readonly assetBuckets?: RolloutAssetBuckets;
+
+  /**
    * Whether StackSets runs non-conflicting operations at once and queues the others (managed execution).
    *
    * @default true
@@ -157,11 +167,16 @@ export class ConfigMonitoringRollout extends Construct {
   /** The StackSets, one per recording variant, the agent's own recording first. */
   public readonly stackSets: RolloutStackSet[] = [];
 
+  /** The stacks that hold the agent's code in each target region, when it has file assets (enriched forwarding). */
+  public readonly assetStacks: Stack[];
+
   constructor(scope: Construct, id: string, props: ConfigMonitoringRolloutProps) {
     super(scope, id);
     const where = this.node.path;
     const baseName = props.stackSetName ?? 'config-monitoring-agent';
     validateRollout(where, props, baseName);
+    if (props.assetBuckets) validateAssetBuckets(where, props.assetBuckets);
+    const assets: AgentAsset[] = [];
 
     const context = Object.fromEntries(Object.entries(this.node.getAllContext()).filter(([key]) => !key.startsWith('aws:cdk:')));
     const preferences = operationPreferences(where, props.operationPreferences, props.targets);
@@ -178,7 +193,9 @@ export class ConfigMonitoringRollout extends Construct {
         homeRegionRules: props.homeRegionRules ?? [],
         context,
         rolloutAccount: Stack.of(this).account,
+        assetBucketNamePrefix: props.assetBuckets?.bucketNamePrefix,
       });
+      assets.push(...agentTemplate.assets);
       const bytes = Buffer.byteLength(agentTemplate.body, 'utf8');
       const inline = bytes <= MAX_TEMPLATE_BODY_BYTES;
       const constructSuffix = variant.suffix.split('-').map((p) => (p === '' ? '' : p[0].toUpperCase() + p.slice(1))).join('');
@@ -217,6 +234,8 @@ export class ConfigMonitoringRollout extends Construct {
       });
       this.stackSets.push({ stackSetName, stackSet, template: agentTemplate.template, templateBytes: bytes, inline });
     }
+    const regions = [...new Set(props.targets.flatMap((t) => t.regions))];
+    this.assetStacks = props.assetBuckets ? createAssetStacks(this, props.assetBuckets, regions, assets) : [];
   }
 }
 

@@ -232,7 +232,7 @@ describe('synth-time errors name the place, the prop, the value and the fix', ()
   test('enriched forwarding: not in a rollout yet, and why', () => {
     const s = rolloutStack();
     expect(() => organizationRollout(s, { agent: { ...agentProps(s), forwarding: EventForwarding.enriched() } }))
-      .toThrow(/^Rollout\/Rollout \(StackSet config-monitoring-agent\): agent.forwarding is EventForwarding.enriched\(\), whose function is a bundled asset.*use EventForwarding.direct\(\) in the rollout/);
+      .toThrow(/^Rollout\/Rollout \(StackSet config-monitoring-agent\): agent.forwarding is EventForwarding.enriched\(\), whose function is a bundled asset.*give assetBuckets.*or use EventForwarding.direct\(\)/);
   });
 
   test('a central bus given by token', () => {
@@ -291,11 +291,11 @@ describe('synth-time errors name the place, the prop, the value and the fix', ()
       Conditions: { IsHomeRegion: {} },
       Resources: { Rule: { Type: 'AWS::Config::ConfigRule', Condition: 'IsHomeRegion' }, Other: { Type: 'AWS::SNS::Topic', Properties: { X: { Ref: 'Rule' } } } },
     };
-    expect(() => checkAgentTemplate('Rollout/Rollout', template, undefined, BUS_ARN))
+    expect(() => checkAgentTemplate('Rollout/Rollout', template, undefined, [BUS_ARN]))
       .toThrow(/the resource Other, deployed in every region, refers to Rule, deployed only where IsHomeRegion holds/);
-    expect(() => checkAgentTemplate('Rollout/Rollout', { Resources: { T: { Type: 'X', Properties: { A: `arn:aws:sns:eu-west-1:${MANAGEMENT.account}:t` } } } }, MANAGEMENT.account, BUS_ARN))
+    expect(() => checkAgentTemplate('Rollout/Rollout', { Resources: { T: { Type: 'X', Properties: { A: `arn:aws:sns:eu-west-1:${MANAGEMENT.account}:t` } } } }, MANAGEMENT.account, [BUS_ARN]))
       .toThrow(/holds the account 999999999999 of the stack the rollout is in/);
-    expect(() => checkAgentTemplate('Rollout/Rollout', { Parameters: { BootstrapVersion: {} }, Resources: {} }, undefined, BUS_ARN))
+    expect(() => checkAgentTemplate('Rollout/Rollout', { Parameters: { BootstrapVersion: {} }, Resources: {} }, undefined, [BUS_ARN]))
       .toThrow(/refers to the CDK bootstrap/);
     expect(MASTER.account).not.toBe(MANAGEMENT.account);
   });
