@@ -38,3 +38,5 @@ export type { ConfigMonitoringRolloutProps, RolloutStackSet } from './rollout/co
 export { StackSetCallAs, AccountFilter, RegionConcurrency, FailureToleranceMode } from './rollout/rollout-options';
 export type { RolloutTarget, RolloutOperationPreferences } from './rollout/rollout-options';
 export type { RolloutAssetBuckets } from './rollout/rollout-assets';
+export { ConfigMonitoringPipelineTemplate } from './rollout/pipeline-template';
+export type { ConfigMonitoringPipelineTemplateProps, PipelineDeploymentTargets, PipelineTemplateFiles } from './rollout/pipeline-template';
