@@ -7,6 +7,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { AgentAsset, MAX_TEMPLATE_BODY_BYTES, synthesizeAgentTemplate } from './agent-template';
 import { createAssetStacks, RolloutAssetBuckets, validateAssetBuckets } from './rollout-assets';
+import { overlappingTargets, perAccountAgentsTargeted, PlacedTarget } from './rollout-layout';
 import {
   AccountFilter, FailureToleranceMode, RegionConcurrency, RolloutOperationPreferences, RolloutTarget, StackSetCallAs,
 } from './rollout-options';
@@ -129,6 +130,9 @@ export interface RolloutStackSet {
   readonly inline: boolean;
 }
 
+/** The targets of every rollout, for the checks across rollouts of one app. */
+const TARGETS = new WeakMap<ConfigMonitoringRollout, RolloutTarget[]>();
+
 interface Variant {
   readonly recording: Recording;
   readonly suffix: string;
@@ -234,9 +238,29 @@ export class ConfigMonitoringRollout extends Construct {
       });
       this.stackSets.push({ stackSetName, stackSet, template: agentTemplate.template, templateBytes: bytes, inline });
     }
+    TARGETS.set(this, props.targets);
+    // At synth, when the whole app exists: no other rollout or per-account agent deploys to the same account and region.
+    this.node.addValidation({ validate: () => this.validateLayout() });
+
     const regions = [...new Set(props.targets.flatMap((t) => t.regions))];
     this.assetStacks = props.assetBuckets ? createAssetStacks(this, props.assetBuckets, regions, assets) : [];
   }
+
+  private validateLayout(): string[] {
+    const mine = placed(this);
+    const others = this.node.root.node.findAll()
+      .filter((c): c is ConfigMonitoringRollout => c instanceof ConfigMonitoringRollout && c !== this)
+      // Each pair once: reported by the rollout that comes later in the tree.
+      .filter((other) => other.node.path < this.node.path);
+    const across = others.flatMap((other) => overlappingTargets([...placed(other), ...mine])
+      .filter((problem) => problem.includes(this.node.path) && problem.includes(other.node.path)));
+    return [...across, ...perAccountAgentsTargeted(this.node.root, mine)];
+  }
+}
+
+/** The checks that need the whole app: other rollouts and per-account agents deploying where this rollout does. */
+function placed(rollout: ConfigMonitoringRollout): PlacedTarget[] {
+  return (TARGETS.get(rollout) ?? []).map((target, index) => ({ where: `${rollout.node.path} targets[${index}]`, target }));
 }
 
 /** The targets grouped by recording: the agent's own first, then adopting, then other created recorders. */
@@ -267,7 +291,6 @@ function validateRollout(where: string, props: ConfigMonitoringRolloutProps, bas
   if (props.targets.length === 0) {
     throw new Error(`${where}: targets is empty: give at least one { organizationalUnitIds, regions } (the root 'r-...' for the whole organization)`);
   }
-  const covered = new Map<string, number>();
   props.targets.forEach((target, index) => {
     const at = `${where}: targets[${index}]`;
     if (target.organizationalUnitIds.length === 0) {
@@ -302,20 +325,10 @@ function validateRollout(where: string, props: ConfigMonitoringRolloutProps, bas
     if (filter !== AccountFilter.NONE && accounts.length === 0) {
       throw new Error(`${at}.accountFilter is ${filter} but accounts is empty: list the accounts to ${filter === AccountFilter.INTERSECTION ? 'include' : 'exclude'}`);
     }
-    // Two StackSets (or two instance groups) deploying to the same account and region would make two recorders.
-    if (filter === AccountFilter.NONE) {
-      for (const ou of target.organizationalUnitIds) {
-        for (const region of target.regions) {
-          const key = `${ou} ${region}`;
-          if (covered.has(key)) {
-            throw new Error(`${at} and targets[${covered.get(key)}] both deploy the agent to every account of ${ou} in ${region}: `
-              + 'an account and region takes one agent; remove the region from one of them, or refine one with accounts and accountFilter');
-          }
-          covered.set(key, index);
-        }
-      }
-    }
   });
+  // Two StackSets (or two instance groups) deploying to the same account and region would make two recorders.
+  const overlaps = overlappingTargets(props.targets.map((target, index) => ({ where: `targets[${index}]`, target })));
+  if (overlaps.length > 0) throw new Error(`${where}: ${overlaps[0]}`);
   const regions = new Set(props.targets.flatMap((t) => t.regions));
   if (props.homeRegion !== undefined && !Token.isUnresolved(props.homeRegion) && !regions.has(props.homeRegion)) {
     throw new Error(`${where}: homeRegion is '${props.homeRegion}', a region of no target (${[...regions].join(', ')}): global resource `
