@@ -4,10 +4,10 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
-import { ACCOUNTS, organizationRollout, perAccountAgent, REGIONS, rolloutStack } from './support';
-import { Recording } from '../../src';
-import { cfnLint, LintException, unexcusedFindings } from '../support/cfn-lint';
-import { describeViolations, guard, GuardException, nag, unexcused } from '../support/policy-checks';
+import { ACCOUNTS, agentProps, organizationRollout, perAccountAgent, REGIONS, rolloutStack } from './support';
+import { EventForwarding, Recording } from '../../src';
+import { cfnLint, lintApp, LintException, unexcusedFindings } from '../support/cfn-lint';
+import { describeViolations, guard, guardApp, GuardException, nag, unexcused } from '../support/policy-checks';
 import { renderTemplate } from '../support/render-template';
 
 // The StackSet template, rendered as CloudFormation renders it for 2 accounts x 2 regions, gets the checks every
@@ -119,5 +119,34 @@ describe('cfn-lint', () => {
   test('the StackSet templates as CloudFormation receives them (conditions unresolved): no error or warning, in each region', () => {
     const findings = cfnLint(unrendered.flatMap((file) => REGIONS.map((region) => ({ file, region }))));
     expect(unexcusedFindings(findings.filter((f) => f.level !== 'Informational'), LINT_EXCEPTIONS)).toEqual([]);
+  });
+});
+
+describe('the management account\'s side: the rollout\'s stack and the asset stacks of enriched forwarding', () => {
+  function managementApp(name: string): App {
+    const stack = rolloutStack(path.join(outdir, name));
+    organizationRollout(stack, {
+      agent: { ...agentProps(stack), forwarding: EventForwarding.enriched() },
+      assetBuckets: { bucketNamePrefix: 'acme-config-monitoring', organizationId: 'o-a1b2c3d4e5' },
+    });
+    return stack.node.root as App;
+  }
+
+  test('cfn-lint: no finding but the documented one', () => {
+    const { targets, findings } = lintApp(managementApp('management-lint'));
+    expect(targets).toHaveLength(3);
+    expect(unexcusedFindings(findings.filter((f) => f.level !== 'Informational'), LINT_EXCEPTIONS)).toEqual([]);
+  });
+
+  test('cfn-guard: only the documented choices (code bucket without Object Lock, functions outside a VPC)', () => {
+    const exceptions: GuardException[] = [
+      { control: 'CT.S3.PR.9', resources: /(Bucket|AccessLogsBucket)[0-9A-F]{8}$/, reason: 'the code bucket is overwritten by each publication; versioning keeps the old objects' },
+      { control: 'CT.S3.PR.2', resources: /AccessLogsBucket[0-9A-F]{8}$/, reason: 'the access-log bucket is the logging target itself' },
+      { control: 'CT.S3.PR.10', resources: /(Bucket|AccessLogsBucket)[0-9A-F]{8}$/, reason: 'SSE-S3: a KMS key would need a grant to every account of the organization' },
+      { control: 'CT.LAMBDA.PR.3', resources: /^CustomCDKBucketDeployment/, reason: 'aws-cdk-lib\'s BucketDeployment function runs at deploy time only' },
+    ];
+    const findings = guardApp(managementApp('management-guard'));
+    expect(unexcused(findings, exceptions)).toEqual([]);
+    for (const e of exceptions) expect(findings.some((f) => f.control === e.control && e.resources.test(f.resource))).toBe(true);
   });
 });
