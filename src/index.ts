@@ -2,7 +2,7 @@ export { ConfigMonitoringMaster } from './master/config-monitoring-master';
 export type { ConfigMonitoringMasterProps } from './master/config-monitoring-master';
 export { ConfigMonitoringAgent } from './agent/config-monitoring-agent';
 export type { ConfigMonitoringAgentProps } from './agent/config-monitoring-agent';
-export { ConfigEventType } from './agent/event-forwarding';
+export { ConfigEventType } from './agent/forwarding/config-event-type';
 export { Recording } from './agent/recording/recording';
 export type { RecordingOptions } from './agent/recording/recording';
 export { RecordingStrategy, RecordingFrequency } from './agent/recording/recording-strategy';
@@ -23,7 +23,7 @@ export type { OrganizationRuleFunctionPolicyProps } from './agent/rules/organiza
 export { ComplianceAggregator } from './master/aggregation/compliance-aggregator';
 export type { OrganizationAggregatorOptions, AccountAggregatorOptions } from './master/aggregation/compliance-aggregator';
 export type { DailyReportOptions } from './master/reporting/daily-report-options';
-export { EventForwarding } from './agent/forwarding/event-forwarding-mode';
+export { EventForwarding } from './agent/forwarding/event-forwarding';
 export { SamplingRule } from './agent/forwarding/sampling-rule';
 export type { EnrichedForwardingOptions } from './agent/forwarding/enriched-forwarding-options';
 export type { ComplianceApiOptions } from './master/api/compliance-api-options';

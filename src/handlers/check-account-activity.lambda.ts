@@ -1,10 +1,10 @@
+import { runAccountActivityCheck } from '../runtime/activity/check-account-activity';
 import { createDocumentClient } from '../runtime/aws-clients';
 import { positiveIntegerEnv, requireEnv } from '../runtime/environment';
-import { runAccountActivityCheck } from '../runtime/pipeline/account-activity';
 
 const documentClient = createDocumentClient();
 
-/** Hourly: turns the per-account activity items into SilentAccounts / SilentAccountRegions (EMF). Thin: the logic lives in runtime/pipeline. */
+/** Hourly: turns the per-account activity items into SilentAccounts / SilentAccountRegions (EMF). Thin: the logic lives in runtime/activity. */
 export const handler = async (): Promise<void> => {
   await runAccountActivityCheck({
     client: documentClient,

@@ -4,15 +4,15 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDocumentClient } from '../runtime/aws-clients';
 import { positiveIntegerEnv, requireEnv } from '../runtime/environment';
 import { Logger } from '../runtime/observability/logger';
-import { AccountActivityRecorder } from '../runtime/pipeline/account-activity';
+import { AccountActivityRecorder } from '../runtime/pipeline/account-activity-recorder';
 import { DeadLetterQueue } from '../runtime/pipeline/dead-letter';
 import { processBatch } from '../runtime/pipeline/process-batch';
-import { RemediationRepository } from '../runtime/pipeline/remediation-repository';
 import { TransitionNotifier } from '../runtime/pipeline/transition-notifier';
 import { CLOCK_SKEW_MS, NOTIFICATION_LEASE_MS, type WriteContext } from '../runtime/pipeline/write-context';
 import { ConfigComplianceRepository } from '../runtime/store/config-compliance-repository';
 import { EvaluationLog } from '../runtime/store/evaluation-log';
 import { HistoryRepository } from '../runtime/store/history-repository';
+import { RemediationRepository } from '../runtime/store/remediation-repository';
 
 const documentClient = createDocumentClient();
 const logger = new Logger();

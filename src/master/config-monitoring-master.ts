@@ -30,6 +30,7 @@ import {
   validateIntegerInRange,
   validateWholeUnits,
 } from './validation';
+import type { WritePathResources } from './write-path-resources';
 import { CheckAccountActivityFunction } from '../handlers/check-account-activity-function';
 
 /** The CloudWatch namespace of the handler's embedded metrics. */
@@ -360,14 +361,17 @@ export class ConfigMonitoringMaster extends Construct {
     const historyRetentionDays = historyRetention.isUnresolved()
       ? Token.asString(historyRetention.toDays())
       : String(historyRetention.toDays());
-    const pipeline = createEventPipeline(this, {
-      eventBus: this.eventBus,
+    const writePath: WritePathResources = {
       complianceTable: this.complianceTable,
       eventsTable: this.eventsTable,
       notificationTopic: this.notificationTopic,
       encryptionKey: props.encryptionKey,
       removalPolicy,
       historyRetentionDays,
+    };
+    const pipeline = createEventPipeline(this, {
+      ...writePath,
+      eventBus: this.eventBus,
       batchSize,
       maxBatchingWindow,
       maxConcurrency,
@@ -378,13 +382,8 @@ export class ConfigMonitoringMaster extends Construct {
 
     if (props.aggregator) {
       this.reconciliationHandler = new ComplianceReconciliation(this, 'Reconciliation', {
+        ...writePath,
         aggregator: props.aggregator,
-        complianceTable: this.complianceTable,
-        eventsTable: this.eventsTable,
-        notificationTopic: this.notificationTopic,
-        encryptionKey: props.encryptionKey,
-        removalPolicy,
-        historyRetentionDays,
         interval: props.reconciliationInterval,
         timeout: props.reconciliationTimeout,
       }).handler;

@@ -1,18 +1,17 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RULE_INDEX_NAME } from './compliance-store';
 import { ACCEPTED_SOURCES, ACCEPTED_SSM_DETAIL_TYPES, CONFIG_SOURCES, SSM_SOURCE } from './monitoring-event-bus';
-import { grantLogsUseOfKey } from '../common/logs-key-grant';
+import { grantTransitionPublishing, type WritePathResources } from './write-path-resources';
+import { createDeadLetterQueue, queueEncryption } from '../common/dead-letter-queue';
+import { createMonitoringFunction } from '../common/monitoring-function';
 import { HandleConfigEventsFunction } from '../handlers/handle-config-events-function';
 
 /** The handler's timeout: a batch of 100 records takes a few seconds; the rest is headroom for throttling retries. */
@@ -24,24 +23,9 @@ export const HANDLER_MEMORY_MB = 512;
 /** How often SQS hands a message to the handler before moving it to the dead-letter queue. */
 export const MAX_RECEIVE_COUNT = 5;
 
-/**
- * How long the handler's logs are kept.
- *
- * One year: the logs carry the reason of every dead-lettered record and the per-batch summary, which an auditor
- * reading the (default one-year) history may need to explain a gap; one year also meets the common audit-log
- * retention requirements (PCI DSS 10.5.1, ISO 27001 practice). The volume is small (a line per batch).
- */
-export const HANDLER_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
-
 /** How the pipeline is built. */
-export interface EventPipelineOptions {
+export interface EventPipelineOptions extends WritePathResources {
   readonly eventBus: events.IEventBus;
-  readonly complianceTable: dynamodb.ITableV2;
-  readonly eventsTable: dynamodb.ITableV2;
-  readonly notificationTopic: sns.ITopic;
-  readonly encryptionKey?: kms.IKey;
-  readonly removalPolicy: RemovalPolicy;
-  readonly historyRetentionDays: string;
   readonly batchSize: number;
   readonly maxBatchingWindow: Duration;
   readonly maxConcurrency: number;
@@ -62,23 +46,10 @@ export interface EventPipeline {
  * @internal
  */
 export function createEventPipeline(scope: Construct, options: EventPipelineOptions): EventPipeline {
-  const encryption = options.encryptionKey
-    ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: options.encryptionKey }
-    // SQS-managed SSE, not the AWS-managed KMS key: EventBridge cannot use alias/aws/sqs, whose policy cannot be changed.
-    : { encryption: sqs.QueueEncryption.SQS_MANAGED };
-
   // One dead-letter queue for every way an event can be lost: the rule target could not deliver it, SQS gave up
   // after MAX_RECEIVE_COUNT receives, or the handler judged it unprocessable (with a `reason` attribute).
   // Every message in it is an EventBridge event, so one redrive to the buffer queue replays them all.
-  const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
-    ...encryption,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-    // States what SQS does by default (any queue of the account may use it as its dead-letter queue) so that
-    // policy checks such as Control Tower's CT.SQS.PR.1 recognise it as a dead-letter queue.
-    redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
-    removalPolicy: options.removalPolicy,
-  });
+  const deadLetterQueue = createDeadLetterQueue(scope, { encryptionKey: options.encryptionKey, removalPolicy: options.removalPolicy });
 
   // Lambda's guidance: at least six times the function timeout, plus the batching window, so that a batch that
   // is retried after throttling does not become visible again while it is still being processed.
@@ -86,7 +57,7 @@ export function createEventPipeline(scope: Construct, options: EventPipelineOpti
   const windowSeconds = options.maxBatchingWindow.isUnresolved() ? 300 : options.maxBatchingWindow.toSeconds();
   const visibilityTimeout = Duration.seconds(6 * HANDLER_TIMEOUT.toSeconds() + windowSeconds);
   const bufferQueue = new sqs.Queue(scope, 'BufferQueue', {
-    ...encryption,
+    ...queueEncryption(options.encryptionKey),
     enforceSSL: true,
     visibilityTimeout,
     // SQS's default, stated (cfn-lint I3013): shorter than the dead-letter queue's 14 days, because a message keeps its
@@ -115,32 +86,16 @@ export function createEventPipeline(scope: Construct, options: EventPipelineOpti
     maxEventAge: Duration.hours(24),
   }));
 
-  const logGroup = new logs.LogGroup(scope, 'HandleConfigEventsLogGroup', {
-    retention: HANDLER_LOG_RETENTION,
-    // Logs are always encrypted at rest by CloudWatch Logs; with a customer-managed key, with that key.
-    encryptionKey: options.encryptionKey,
-    removalPolicy: options.removalPolicy,
-  });
-  if (options.encryptionKey) grantLogsUseOfKey(scope, options.encryptionKey);
-
-  // An own role instead of the default one with AWSLambdaBasicExecutionRole, whose logs:* statements apply to
-  // every log group of the account: this one may only write to the function's own log group.
-  const role = new iam.Role(scope, 'HandleConfigEventsRole', {
-    description: 'Execution role of the HandleConfigEvents function',
-    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-  });
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-    resources: [logGroup.logGroupArn],
-  }));
-
-  const handler = new HandleConfigEventsFunction(scope, 'HandleConfigEvents', {
+  const { function: handler, logGroup } = createMonitoringFunction(scope, {
+    createFunction: (s, id, props) => new HandleConfigEventsFunction(s, id, props),
+    name: 'HandleConfigEvents',
+    // The master's first function: its ids predate the shared shape and are kept (a new id would replace it).
+    ids: { function: 'HandleConfigEvents', role: 'HandleConfigEventsRole', logGroup: 'HandleConfigEventsLogGroup' },
     description: 'Applies AWS Config events to the compliance state, history and notifications',
-    architecture: lambda.Architecture.ARM_64,
     memorySize: HANDLER_MEMORY_MB,
     timeout: HANDLER_TIMEOUT,
-    logGroup,
-    role,
+    encryptionKey: options.encryptionKey,
+    removalPolicy: options.removalPolicy,
     environment: {
       COMPLIANCE_TABLE_NAME: options.complianceTable.tableName,
       EVENTS_TABLE_NAME: options.eventsTable.tableName,
@@ -201,16 +156,5 @@ function grantHandler(handler: lambda.Function, deadLetterQueue: sqs.IQueue, opt
     actions: ['sqs:SendMessage'],
     resources: [deadLetterQueue.queueArn],
   }));
-  handler.addToRolePolicy(new iam.PolicyStatement({
-    actions: ['sns:Publish'],
-    resources: [options.notificationTopic.topicArn],
-  }));
-  // The customer-managed key (if any) covers the tables, the queues and the created topic: decrypt to read, data
-  // keys to write. Named actions rather than topic.grantPublish()'s `kms:GenerateDataKey*`.
-  options.encryptionKey?.grant(handler, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey');
-  // A topic you bring may know its own key.
-  const topicKey = options.notificationTopic.masterKey;
-  if (topicKey !== undefined && topicKey !== options.encryptionKey) {
-    topicKey.grant(handler, 'kms:Decrypt', 'kms:GenerateDataKey');
-  }
+  grantTransitionPublishing(handler, options);
 }

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -8,11 +8,13 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ConfigEventType } from './config-event-type';
 import { EnrichedForwardingOptions } from './enriched-forwarding-options';
 import { remediationDocumentsSetting, remediationEventPattern, RemediationEventSource } from './remediation-events';
-import { grantLogsUseOfKey } from '../../common/logs-key-grant';
+import { createDeadLetterQueue, queueEncryption } from '../../common/dead-letter-queue';
+import { createMonitoringFunction } from '../../common/monitoring-function';
+import { acknowledgeNagFinding, nagRendering } from '../../common/nag-acknowledgement';
 import { ProcessConfigEventsFunction } from '../../handlers/process-config-events-function';
-import { ConfigEventType } from '../event-forwarding';
 
 /** The function's timeout: a batch of 100 events is a few PutEvents calls and S3 reads; the rest absorbs backoff. */
 export const PROCESSOR_TIMEOUT = Duration.seconds(60);
@@ -31,9 +33,6 @@ export const PROCESSOR_MAX_CONCURRENCY = 5;
 
 /** How often SQS hands a record to the function before moving it to the dead-letter queue. */
 export const PROCESSOR_MAX_RECEIVE_COUNT = 5;
-
-/** The function's logs carry the reason of every dead-lettered record: kept as long as the master's. */
-export const PROCESSOR_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
 
 /**
  * Lambda takes at most 4 KB of environment variables in total; the settings document gets most of it, the rest is
@@ -73,23 +72,13 @@ export class EnrichedForwarder extends Construct {
     validateEnrichedForwarding(props);
     const stack = Stack.of(this);
     const key = props.encryptionKey;
-    const encryption = key
-      ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key }
-      // SQS-managed SSE, not alias/aws/sqs: EventBridge cannot use an AWS-managed key, whose policy cannot change.
-      : { encryption: sqs.QueueEncryption.SQS_MANAGED };
 
     // One dead-letter queue for every way an event can be lost here: the rule could not deliver it to the buffer,
     // SQS gave up after PROCESSOR_MAX_RECEIVE_COUNT receives, or the function judged it unforwardable (with a reason).
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      ...encryption,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      // States SQS's default so that Control Tower's CT.SQS.PR.1 recognises a dead-letter queue.
-      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
-    });
+    this.deadLetterQueue = createDeadLetterQueue(this, { encryptionKey: key });
 
     this.bufferQueue = new sqs.Queue(this, 'BufferQueue', {
-      ...encryption,
+      ...queueEncryption(key),
       enforceSSL: true,
       // Lambda's guidance: six times the function timeout plus the batching window.
       visibilityTimeout: Duration.seconds(6 * PROCESSOR_TIMEOUT.toSeconds() + PROCESSOR_BATCHING_WINDOW.toSeconds()),
@@ -123,21 +112,21 @@ export class EnrichedForwarder extends Construct {
       }));
     }
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: PROCESSOR_LOG_RETENTION,
+    const processor = createMonitoringFunction(this, {
+      createFunction: (s, fnId, fnProps) => new ProcessConfigEventsFunction(s, fnId, fnProps),
+      name: 'ProcessConfigEvents',
+      description: 'Filters, enriches and forwards AWS Config events to the central monitoring bus',
+      memorySize: PROCESSOR_MEMORY_MB,
+      timeout: PROCESSOR_TIMEOUT,
       encryptionKey: key,
+      environment: {
+        FORWARDING_SETTINGS: settingsDocument(this, props),
+        DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
+      },
     });
-    if (key) grantLogsUseOfKey(this, key);
-
-    // An own role instead of the default one with AWSLambdaBasicExecutionRole (logs:* on every log group).
-    this.role = new iam.Role(this, 'Role', {
-      description: 'Execution role of the ProcessConfigEvents function',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [this.logGroup.logGroupArn],
-    }));
+    this.function = processor.function;
+    this.role = processor.role;
+    this.logGroup = processor.logGroup;
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['events:PutEvents'],
       resources: [props.centralEventBus.eventBusArn],
@@ -154,25 +143,13 @@ export class EnrichedForwarder extends Construct {
       // Only this account's oversized notifications: a shared log-archive bucket holds every account's history.
       const objects = bucket.arnForObjects(oversizedItemsKeyPattern(stack.account));
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objects] }));
-      acknowledgeFinding(this.role, `AwsSolutions-IAM5[Resource::${flattenReference(stack.resolve(objects))}]`,
+      acknowledgeNagFinding(this.role, 'AwsSolutions-IAM5', `Resource::${nagRendering(this, objects)}`,
         'AWS Config names each oversized-notification object by date, resource type, resource id and time, so no key '
         + "is known in advance; the wildcards are confined to this account's OversizedChangeNotification prefix, and only "
         + 's3:GetObject is allowed.');
       bucket.encryptionKey?.grant(this.role, 'kms:Decrypt');
     }
 
-    this.function = new ProcessConfigEventsFunction(this, 'Function', {
-      description: 'Filters, enriches and forwards AWS Config events to the central monitoring bus',
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: PROCESSOR_MEMORY_MB,
-      timeout: PROCESSOR_TIMEOUT,
-      logGroup: this.logGroup,
-      role: this.role,
-      environment: {
-        FORWARDING_SETTINGS: settingsDocument(this, props),
-        DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
-      },
-    });
     this.function.addEventSource(new SqsEventSource(this.bufferQueue, {
       batchSize: PROCESSOR_BATCH_SIZE,
       maxBatchingWindow: PROCESSOR_BATCHING_WINDOW,
@@ -218,30 +195,6 @@ export class EnrichedForwarder extends Construct {
  */
 export function oversizedItemsKeyPattern(account: string): string {
   return `*AWSLogs/${account}/Config/*/OversizedChangeNotification/*`;
-}
-
-/**
- * Acknowledges exactly one finding (cdk-nag's `RuleId[FindingId]`), so any other wildcard on the same construct is
- * still reported. `Validations.acknowledge()` refuses ids with more than one `::`, which every IAM5 resource finding
- * has (`Resource::arn:…:s3:::…`); this records the acknowledgement the way it does (same metadata key, same
- * `annotation::` qualification), which cdk-nag reads.
- */
-function acknowledgeFinding(scope: Construct, findingId: string, reason: string): void {
-  scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [`annotation::${findingId}`]: reason });
-}
-
-/**
- * A resolved CloudFormation value as one string, the way cdk-nag names it in a finding id (its flattenCfnReference:
- * Fn::Join joined, Ref as `<Name>`, Fn::GetAtt as `<Name.Attribute>`). cdk-nag is a test-time tool, not a
- * dependency of the library, hence the copy.
- */
-function flattenReference(value: unknown): string {
-  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/}/g, '>');
-  const node = value as Record<string, any>;
-  if (node?.['Fn::Join']) return (node['Fn::Join'][1] as unknown[]).map(flattenReference).join(node['Fn::Join'][0]);
-  if (node?.['Fn::GetAtt']) return `<${flattenReference(node['Fn::GetAtt'][0])}.${flattenReference(node['Fn::GetAtt'][1])}>`;
-  if (node?.Ref) return `<${flattenReference(node.Ref)}>`;
-  return JSON.stringify(value);
 }
 
 /** The FORWARDING_SETTINGS document the function reads (src/runtime/agent/forwarding-settings.ts). */

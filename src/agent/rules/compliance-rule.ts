@@ -3,7 +3,8 @@ import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
-import { dropUndefined, Remediation } from './remediation';
+import { Remediation } from './remediation';
+import { dropUndefined } from '../../common/drop-undefined';
 
 /** Config's limit on a rule name. */
 const MAX_RULE_NAME_LENGTH = 128;

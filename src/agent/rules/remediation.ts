@@ -3,6 +3,7 @@ import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IDependable } from 'constructs';
+import { dropUndefined } from '../../common/drop-undefined';
 import { validateDurationInRange, validateIntegerInRange, validateWholeUnits } from '../../master/validation';
 
 /** The SSM parameter that carries the automation role: always set by the library (deploy pitfall 9). */
@@ -455,9 +456,4 @@ function validateRemediation(options: RemediationOptions): void {
       validateIntegerInRange(prop, value, 1, 100, 'Config takes a whole percentage from 1 to 100');
     }
   }
-}
-
-/** Removes keys whose value is undefined, so rendered templates carry only what was set. */
-export function dropUndefined<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

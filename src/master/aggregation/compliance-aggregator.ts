@@ -2,7 +2,7 @@ import { Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { acknowledgeNagFinding, nagRendering } from './nag-acknowledgement';
+import { acknowledgeNagFinding, nagRendering } from '../../common/nag-acknowledgement';
 import { validateAccountId } from '../validation';
 
 /** The name Control Tower gives the organization aggregator it creates in the audit account. */

@@ -1,18 +1,15 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ComplianceAggregator, type BoundAggregator } from './compliance-aggregator';
-import { acknowledgeNagFinding, nagRendering } from './nag-acknowledgement';
-import { grantLogsUseOfKey } from '../../common/logs-key-grant';
+import { createMonitoringFunction, DEFAULT_FUNCTION_IDS } from '../../common/monitoring-function';
+import { acknowledgeNagFinding, nagRendering } from '../../common/nag-acknowledgement';
 import { ReconcileComplianceFunction } from '../../handlers/reconcile-compliance-function';
 import { validateDurationInRange } from '../validation';
+import { grantTransitionPublishing, type WritePathResources } from '../write-path-resources';
 
 /**
  * How often the function wakes. A wake with nothing due costs one DynamoDB read; a pass longer than one invocation
@@ -33,21 +30,10 @@ export const DEFAULT_RECONCILIATION_TIMEOUT = Duration.minutes(15);
  */
 export const RECONCILIATION_MEMORY_MB = 1024;
 
-/** Log retention, as the event handler's: the drift lines are audit evidence of what the events missed. */
-export const RECONCILIATION_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
-
 /** How the reconciliation is built. */
-export interface ComplianceReconciliationProps {
+export interface ComplianceReconciliationProps extends WritePathResources {
   /** The aggregator to reconcile against: created here, or an existing one. */
   readonly aggregator: ComplianceAggregator;
-  readonly complianceTable: dynamodb.ITableV2;
-  readonly eventsTable: dynamodb.ITableV2;
-  readonly notificationTopic: sns.ITopic;
-  /** The key of the tables, the topic and the log group, if customer-managed. */
-  readonly encryptionKey?: kms.IKey;
-  readonly removalPolicy: RemovalPolicy;
-  /** Whole days, as the event handler receives it. */
-  readonly historyRetentionDays: string;
   /**
    * Least time between the starts of two passes, in whole minutes, at least 15 minutes.
    *
@@ -91,30 +77,16 @@ export class ComplianceReconciliation extends Construct {
     this.aggregatorName = aggregator.aggregatorName;
     this.aggregatorArn = aggregator.aggregatorArn;
 
-    const logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: RECONCILIATION_LOG_RETENTION,
-      encryptionKey: props.encryptionKey,
-      removalPolicy: props.removalPolicy,
-    });
-    if (props.encryptionKey) grantLogsUseOfKey(this, props.encryptionKey);
-
-    // Its own role: the default one's AWSLambdaBasicExecutionRole would reach every log group of the account.
-    const role = new iam.Role(this, 'Role', {
-      description: 'Execution role of the ReconcileCompliance function',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupArn],
-    }));
-
-    this.handler = new ReconcileComplianceFunction(this, 'Resource', {
+    const { function: handler, role } = createMonitoringFunction(this, {
+      createFunction: (s, fnId, fnProps) => new ReconcileComplianceFunction(s, fnId, fnProps),
+      name: 'ReconcileCompliance',
+      // The function is this construct's default child, so that its path is the construct's.
+      ids: { ...DEFAULT_FUNCTION_IDS, function: 'Resource' },
       description: 'Reconciles the compliance state with the AWS Config aggregator',
-      architecture: lambda.Architecture.ARM_64,
       memorySize: RECONCILIATION_MEMORY_MB,
       timeout,
-      logGroup,
-      role,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: props.removalPolicy,
       // A failed invocation is not retried: the next wake resumes from the saved cursor.
       retryAttempts: 0,
       environment: {
@@ -128,6 +100,7 @@ export class ComplianceReconciliation extends Construct {
           : String(interval.toMinutes()),
       },
     });
+    this.handler = handler;
 
     this.schedule = new events.Rule(this, 'Schedule', {
       description: 'Wakes the compliance reconciliation',
@@ -167,13 +140,7 @@ export class ComplianceReconciliation extends Construct {
       actions: ['dynamodb:PutItem'],
       resources: [props.eventsTable.tableArn],
     }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['sns:Publish'],
-      resources: [props.notificationTopic.topicArn],
-    }));
-    props.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey');
-    const topicKey = props.notificationTopic.masterKey;
-    if (topicKey !== undefined && topicKey !== props.encryptionKey) topicKey.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
+    grantTransitionPublishing(role, props);
   }
 }
 

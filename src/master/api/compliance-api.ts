@@ -9,6 +9,8 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { ComplianceApiOptions } from './compliance-api-options';
 import { grantLogsUseOfKey } from '../../common/logs-key-grant';
+import { createMonitoringFunction, FUNCTION_LOG_RETENTION } from '../../common/monitoring-function';
+import { acknowledgeNagFinding } from '../../common/nag-acknowledgement';
 import { ComplianceApiFunction } from '../../handlers/compliance-api-function';
 import { validateIntegerInRange } from '../validation';
 
@@ -23,8 +25,8 @@ export const COMPLIANCE_API_STAGE = 'v1';
 /** Below API Gateway's 29-second integration timeout, so a slow summary ends in the function's error, not a 504. */
 export const COMPLIANCE_API_TIMEOUT = Duration.seconds(28);
 
-/** One year, as the pipeline's logs: who read what is audit evidence. */
-export const COMPLIANCE_API_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
+/** The API's access and execution logs are kept as long as its function's: who read what is audit evidence. */
+export const COMPLIANCE_API_LOG_RETENTION = FUNCTION_LOG_RETENTION;
 
 const RESOURCE_PATH = ['resources', '{account}', '{region}', '{resourceType}', '{resourceId}'];
 const FILTERS = ['status', 'resourceType', 'account', 'region', 'rule'];
@@ -80,26 +82,17 @@ export class ComplianceApi extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const cloudWatchRole = props.cloudWatchRole ?? true;
 
-    const logGroup = new logs.LogGroup(this, 'HandlerLogGroup', {
-      retention: COMPLIANCE_API_LOG_RETENTION,
-      encryptionKey: props.encryptionKey,
-      removalPolicy,
-    });
-    const role = new iam.Role(this, 'HandlerRole', {
-      description: 'Execution role of the ComplianceApi function: reads the compliance state and history',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupArn],
-    }));
-    const handler = new ComplianceApiFunction(this, 'Handler', {
+    const { function: handler } = createMonitoringFunction(this, {
+      createFunction: (s, fnId, fnProps) => new ComplianceApiFunction(s, fnId, fnProps),
+      name: 'ComplianceApi',
+      roleDescription: 'Execution role of the ComplianceApi function: reads the compliance state and history',
+      // `Handler`, beside the API's own log groups and role.
+      ids: { function: 'Handler', role: 'HandlerRole', logGroup: 'HandlerLogGroup' },
       description: 'Answers the compliance query API: state, summary and history, read-only',
-      architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
       timeout: COMPLIANCE_API_TIMEOUT,
-      logGroup,
-      role,
+      encryptionKey: props.encryptionKey,
+      removalPolicy,
       environment: {
         COMPLIANCE_TABLE_NAME: props.complianceTable.tableName,
         EVENTS_TABLE_NAME: props.eventsTable.tableName,
@@ -170,12 +163,10 @@ export class ComplianceApi extends Construct {
     }
     const cloudWatchRoleConstruct = this.api.node.tryFindChild('CloudWatchRole');
     if (cloudWatchRoleConstruct) {
-      // Written directly: the finding's id contains '::', which Validations.acknowledge() refuses.
-      cloudWatchRoleConstruct.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, {
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]':
-          'AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for the account-wide role API Gateway writes '
-          + 'access and execution logs with; AWS keeps it current. Set cloudWatchRole false where the account already has one.',
-      });
+      acknowledgeNagFinding(cloudWatchRoleConstruct, 'AwsSolutions-IAM4',
+        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+        'AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for the account-wide role API Gateway writes '
+        + 'access and execution logs with; AWS keeps it current. Set cloudWatchRole false where the account already has one.');
     }
   }
 

@@ -1,16 +1,17 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HistoryArchiveOptions } from './history-archive-options';
+import { createDeadLetterQueue } from '../../common/dead-letter-queue';
 import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAccessLogging } from '../../common/logged-bucket';
-import { grantLogsUseOfKey } from '../../common/logs-key-grant';
+import { createMonitoringFunction } from '../../common/monitoring-function';
+import { acknowledgeObjectPrefixWildcard } from '../../common/nag-acknowledgement';
 import { ArchiveHistoryFunction } from '../../handlers/archive-history-function';
 import { validateDurationInRange, validateWholeUnits } from '../validation';
 
@@ -125,51 +126,27 @@ export class HistoryArchive extends Construct {
     // S3 events on the default event bus (free): a rule can index new archive objects, or alert on deletions.
     enableEventBridgeNotifications(this.bucket);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      ...(key
-        ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key }
-        : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      // States SQS's default so that policy checks (Control Tower's CT.SQS.PR.1) recognise a dead-letter queue.
-      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
+    this.deadLetterQueue = createDeadLetterQueue(this, {
+      encryptionKey: key,
       removalPolicy,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue: the on-failure destination of the archive\'s stream event source and where '
+      notRecognisedReason: 'This queue is itself the dead-letter queue: the on-failure destination of the archive\'s stream event source and where '
         + 'the function sends records it can never archive. A dead-letter queue of a dead-letter queue would only move the problem.',
     });
 
-    const logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      encryptionKey: key,
-      removalPolicy,
-    });
-    if (key) grantLogsUseOfKey(this, key);
-
-    // Its own role: the default one would carry AWSLambdaBasicExecutionRole (logs:* on every log group).
-    const role = new iam.Role(this, 'Role', {
-      description: 'Execution role of the ArchiveHistory function',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupArn],
-    }));
-
-    this.handler = new ArchiveHistoryFunction(this, 'Function', {
+    const { function: handler, role } = createMonitoringFunction(this, {
+      createFunction: (s, fnId, fnProps) => new ArchiveHistoryFunction(s, fnId, fnProps),
+      name: 'ArchiveHistory',
       description: 'Archives history items that expire from the events table to S3',
-      architecture: lambda.Architecture.ARM_64,
       memorySize: ARCHIVE_MEMORY_MB,
       timeout: ARCHIVE_TIMEOUT,
-      logGroup,
-      role,
+      encryptionKey: key,
+      removalPolicy,
       environment: {
         ARCHIVE_BUCKET_NAME: this.bucket.bucketName,
         DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
       },
     });
+    this.handler = handler;
 
     const deadLetterQueue = this.deadLetterQueue;
     this.handler.addEventSource(new DynamoEventSource(props.eventsTable, {
@@ -194,7 +171,9 @@ export class HistoryArchive extends Construct {
     }));
 
     grantArchive(this.handler, this.bucket, deadLetterQueue, key);
-    acknowledgeObjectWildcard(role, this.bucket);
+    acknowledgeObjectPrefixWildcard(role, this.bucket, ARCHIVE_PREFIX,
+      'The function writes one object per run of expired items, named by date, account and stream sequence '
+      + `number under ${ARCHIVE_PREFIX}; the wildcard covers only that prefix of the archive bucket, and s3:PutObject is the only action.`);
   }
 
 }
@@ -214,16 +193,6 @@ function grantArchive(handler: lambda.Function, bucket: s3.IBucket, deadLetterQu
   }));
   // Data keys for the bucket (bucket key) and the queue; Decrypt for SQS's data key reuse and the stream.
   key?.grant(handler, 'kms:Decrypt', 'kms:GenerateDataKey');
-}
-
-/** The object keys carry the date, account and sequence number: `s3:PutObject` names `history/*`, acknowledged. */
-function acknowledgeObjectWildcard(role: iam.Role, bucket: s3.Bucket): void {
-  const logicalId = Stack.of(role).getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
-  Validations.of(role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${ARCHIVE_PREFIX}*]`,
-    reason: 'The function writes one object per run of expired items, named by date, account and stream sequence '
-      + `number under ${ARCHIVE_PREFIX}; the wildcard covers only that prefix of the archive bucket, and s3:PutObject is the only action.`,
-  });
 }
 
 

@@ -5,9 +5,8 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { grantLogsUseOfKey } from '../../common/logs-key-grant';
+import { createMonitoringFunction, MonitoringFunctionFactory } from '../../common/monitoring-function';
 
 /** The shortest silence the check reports: well above the handler's write interval (15 minutes) plus buffering. */
 export const MIN_SILENT_ACCOUNT_PERIOD = Duration.hours(1);
@@ -22,7 +21,7 @@ export const ACCOUNT_ACTIVITY_INTERVAL = Duration.hours(1);
  * Creates the function from the generated class (`CheckAccountActivityFunction`), so this construct does not
  * depend on a bundle that is built elsewhere.
  */
-export type AccountActivityFunctionFactory = (scope: Construct, id: string, props: lambda.FunctionOptions) => lambda.Function;
+export type AccountActivityFunctionFactory = MonitoringFunctionFactory;
 
 /** Properties of an `AccountActivityCheck`. */
 export interface AccountActivityCheckProps {
@@ -58,21 +57,21 @@ export class AccountActivityCheck extends Construct {
       }
     }
 
-    const logGroup = new logs.LogGroup(this, 'LogGroup', {
-      // The check's log lists the silent accounts of each run (24 short lines a day): a year answers "since when" for
-      // an auditor, as the handler's log does, and meets Control Tower's CT.CLOUDWATCH.PR.2.
-      retention: logs.RetentionDays.ONE_YEAR,
+    const { function: fn, role } = createMonitoringFunction(this, {
+      createFunction: props.createFunction,
+      name: 'CheckAccountActivity',
+      description: 'Reports accounts and regions that sent no Config event for longer than the silent-account period',
+      memorySize: 256,
+      timeout: Duration.minutes(1),
       encryptionKey: props.encryptionKey,
       removalPolicy: props.removalPolicy,
+      environment: {
+        COMPLIANCE_TABLE_NAME: props.complianceTable.tableName,
+        SILENT_AFTER_SECONDS: period.isUnresolved() ? Token.asString(period.toSeconds()) : String(period.toSeconds()),
+        IGNORED_ACCOUNTS: (props.silentAccountExclusions ?? []).join(','),
+      },
     });
-    const role = new iam.Role(this, 'Role', {
-      description: 'Execution role of the CheckAccountActivity function',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupArn],
-    }));
+    this.function = fn;
     // Only Query, only the base table: the activity items are read by partition key.
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['dynamodb:Query'],
@@ -80,27 +79,11 @@ export class AccountActivityCheck extends Construct {
     }));
     props.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:DescribeKey');
 
-    this.function = props.createFunction(this, 'Function', {
-      description: 'Reports accounts and regions that sent no Config event for longer than the silent-account period',
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: Duration.minutes(1),
-      logGroup,
-      role,
-      environment: {
-        COMPLIANCE_TABLE_NAME: props.complianceTable.tableName,
-        SILENT_AFTER_SECONDS: period.isUnresolved() ? Token.asString(period.toSeconds()) : String(period.toSeconds()),
-        IGNORED_ACCOUNTS: (props.silentAccountExclusions ?? []).join(','),
-      },
-    });
-
     this.schedule = new events.Rule(this, 'Schedule', {
       description: 'Runs CheckAccountActivity every hour',
       schedule: events.Schedule.rate(ACCOUNT_ACTIVITY_INTERVAL),
       targets: [new targets.LambdaFunction(this.function, { retryAttempts: 2 })],
     });
-
-    if (props.encryptionKey) grantLogsUseOfKey(this, props.encryptionKey);
   }
 }
 

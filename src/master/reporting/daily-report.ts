@@ -1,17 +1,17 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { DailyReportOptions } from './daily-report-options';
 import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAccessLogging } from '../../common/logged-bucket';
-import { grantLogsUseOfKey } from '../../common/logs-key-grant';
+import { createMonitoringFunction } from '../../common/monitoring-function';
+import { acknowledgeObjectPrefixWildcard } from '../../common/nag-acknowledgement';
 import { DailyReportFunction } from '../../handlers/daily-report-function';
 import { validateDurationInRange, validateWholeUnits } from '../validation';
 
@@ -110,30 +110,14 @@ export class DailyReport extends Construct {
       enableEventBridgeNotifications(this.bucket as s3.Bucket);
     }
 
-    const logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      encryptionKey: props.encryptionKey,
-      removalPolicy,
-    });
-    if (props.encryptionKey) grantLogsUseOfKey(this, props.encryptionKey);
-
-    // Its own role: the default one would carry AWSLambdaBasicExecutionRole (logs:* on every log group).
-    const role = new iam.Role(this, 'Role', {
-      description: 'Execution role of the DailyReport function',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupArn],
-    }));
-
-    const handler = new DailyReportFunction(this, 'Function', {
+    const { function: handler, role } = createMonitoringFunction(this, {
+      createFunction: (s, fnId, fnProps) => new DailyReportFunction(s, fnId, fnProps),
+      name: 'DailyReport',
       description: 'Writes the daily AWS Config compliance report to S3 and its summary to SNS',
-      architecture: lambda.Architecture.ARM_64,
       memorySize: REPORT_MEMORY_MB,
       timeout: REPORT_TIMEOUT,
-      logGroup,
-      role,
+      encryptionKey: props.encryptionKey,
+      removalPolicy,
       environment: {
         COMPLIANCE_TABLE_NAME: props.complianceTable.tableName,
         EVENTS_TABLE_NAME: props.eventsTable.tableName,
@@ -163,19 +147,13 @@ export const ACCESS_LOG_PREFIX = 'daily-report-bucket/';
 
 /**
  * The report's object keys carry the date, so `s3:PutObject` names the two prefixes with a wildcard: cdk-nag's IAM5
- * finding for exactly those two resources is acknowledged, nothing else. For a bucket defined elsewhere (imported)
- * the finding names a resource this construct cannot predict: acknowledge it where the bucket is defined.
+ * finding for exactly those two resources is acknowledged, nothing else.
  */
 function acknowledgeObjectWildcards(role: iam.Role, bucket: s3.IBucket): void {
-  const cfnBucket = bucket.node.defaultChild;
-  if (!(cfnBucket instanceof s3.CfnBucket) || Stack.of(cfnBucket) !== Stack.of(role)) return;
-  const logicalId = Stack.of(role).getLogicalId(cfnBucket);
   for (const prefix of REPORT_PREFIXES) {
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${prefix}*]`,
-      reason: `The function writes one object a day per format under ${prefix}, named by date (or fixed, under latest/); `
-        + 'the wildcard covers only that prefix of the report bucket, and s3:PutObject is the only action granted.',
-    });
+    acknowledgeObjectPrefixWildcard(role, bucket, prefix,
+      `The function writes one object a day per format under ${prefix}, named by date (or fixed, under latest/); `
+      + 'the wildcard covers only that prefix of the report bucket, and s3:PutObject is the only action granted.');
   }
 }
 

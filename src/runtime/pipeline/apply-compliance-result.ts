@@ -1,6 +1,5 @@
 import { NOTHING_BEFORE, recordEvaluation, type KnownPredecessor } from './evaluation-history';
 import { sendOwedNotification } from './owed-notification';
-import type { RemediationLink } from './remediation-repository';
 import type { WriteContext } from './write-context';
 import type { ComplianceResult, ComplianceStatus } from '../models/compliance-result';
 import type { Logger } from '../observability/logger';
@@ -9,6 +8,7 @@ import {
 } from '../store/compliance-item';
 import { deletionOrder, evaluationOrder } from '../store/evaluation-order';
 import { resourceKey, ruleSortKey } from '../store/keys';
+import type { RemediationLink } from '../store/remediation-repository';
 
 export type ComplianceOutcome =
   /** Stored; the status did not change (a newer evaluation with the same result). */

@@ -1,3 +1,6 @@
+import { expiresAt, type WriteContext } from './write-context';
+import type { RemediationResult } from '../models/remediation-result';
+import { resourceKey, ruleSortKey } from '../store/keys';
 import {
   executionKey,
   EXECUTION_SK,
@@ -5,10 +8,7 @@ import {
   type LinkCandidate,
   type RemediationLink,
   type RemediationRepository,
-} from './remediation-repository';
-import { expiresAt, type WriteContext } from './write-context';
-import type { RemediationResult } from '../models/remediation-result';
-import { resourceKey, ruleSortKey } from '../store/keys';
+} from '../store/remediation-repository';
 
 export type RemediationOutcomeKind =
   /** The execution's newest status: recorded (and linked when the resource is known). */

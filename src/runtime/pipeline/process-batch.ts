@@ -1,17 +1,18 @@
 import type { SQSBatchItemFailure, SQSRecord } from 'aws-lambda';
-import { sightingOf, type AccountActivityRecorder, type AccountSighting } from './account-activity';
+import type { AccountActivityRecorder } from './account-activity-recorder';
+import { sightingOf, type AccountSighting } from './account-sighting';
 import { applyComplianceResult } from './apply-compliance-result';
 import { applyConfigItem } from './apply-config-item';
 import { applyRemediationResult } from './apply-remediation-result';
 import type { DeadLetterQueue } from './dead-letter';
 import { isPermanentFailure } from './failure-kind';
-import { executionKey } from './remediation-repository';
 import type { WriteContext } from './write-context';
 import { describeError, type Logger } from '../observability/logger';
 import { MetricsBatch } from '../observability/metrics';
 import { parseEventBridgeEvent } from '../parsing/parse-event';
 import { InvalidEventError, type ParsedEvent } from '../parsing/parsed-event';
 import { resourceKey } from '../store/keys';
+import { executionKey } from '../store/remediation-repository';
 
 export interface BatchDependencies {
   readonly context: WriteContext;

@@ -1,7 +1,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { ExecutionRecord, RemediationLink } from './remediation-repository';
 import { snsAttributeValue, snsSubject } from './sns-text';
 import type { ComplianceItem, PendingTransition } from '../store/compliance-item';
+import type { ExecutionRecord, RemediationLink } from '../store/remediation-repository';
 
 /**
  * SNS errors that no retry cures: the request itself is invalid (SNS API reference, Publish, Errors). Throttling,

@@ -1,10 +1,10 @@
 import type { DeadLetterQueue } from './dead-letter';
-import type { RemediationRepository } from './remediation-repository';
 import type { TransitionNotifier } from './transition-notifier';
 import { MAX_CLOCK_SKEW_MS } from '../parsing/event-time-bounds';
 import type { ConfigComplianceRepository } from '../store/config-compliance-repository';
 import type { EvaluationLog } from '../store/evaluation-log';
 import type { HistoryRepository } from '../store/history-repository';
+import type { RemediationRepository } from '../store/remediation-repository';
 
 /** Everything the write path needs; built once per Lambda container, replaced in tests. */
 export interface WriteContext {

@@ -1,3 +1,5 @@
+import { FNV1A_OFFSET_BASIS, fnv1a } from '../store/fnv1a';
+
 /**
  * The (resource, rule) pairs and the (account, region) scopes the aggregator reported during one pass, as 53-bit
  * hashes: 8 bytes per pair, so a million evaluations fit in 8 MB of Lambda memory and 24 DynamoDB items.
@@ -7,19 +9,10 @@
  * pass are about 1 in 18,000.
  */
 
-/* eslint-disable no-bitwise -- hashing is bit arithmetic by definition */
-function fnv1a(text: string, basis: number): number {
-  let hash = basis;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
-}
-
 /** Two independent 32-bit FNV-1a hashes folded into the 53 bits a double holds exactly. */
+/* eslint-disable no-bitwise -- hashing is bit arithmetic by definition */
 export function hash53(text: string): number {
-  return fnv1a(text, 0x811c9dc5) * 2 ** 21 + (fnv1a(text, 0x050c5d1f) >>> 11);
+  return fnv1a(text, FNV1A_OFFSET_BASIS) * 2 ** 21 + (fnv1a(text, 0x050c5d1f) >>> 11);
 }
 /* eslint-enable no-bitwise */
 

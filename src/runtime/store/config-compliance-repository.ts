@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ComplianceItem, ResourceMarker } from './compliance-item';
+import { sendConditionalWrite } from './conditional-write';
 import { RESOURCE_MARKER_SK, isRuleSortKey } from './keys';
 
 /**
@@ -107,12 +107,6 @@ export class ConfigComplianceRepository {
   }
 
   private async conditional(command: PutCommand | UpdateCommand): Promise<boolean> {
-    try {
-      await this.client.send(command as PutCommand);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+    return sendConditionalWrite(this.client, command);
   }
 }

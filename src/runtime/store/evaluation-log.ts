@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { sendConditionalWrite } from './conditional-write';
 import { NO_PREDECESSOR } from './evaluation-order';
 import type { HistoryRecord } from './history-repository';
 
@@ -136,13 +136,7 @@ export class EvaluationLog {
   }
 
   private async conditional(command: PutCommand | UpdateCommand): Promise<boolean> {
-    try {
-      await this.client.send(command as PutCommand);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+    return sendConditionalWrite(this.client, command);
   }
 }
 

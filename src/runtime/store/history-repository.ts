@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailure } from './conditional-write';
 import { RecentKeys } from './recent-keys';
 
 /** One history record in the events table; the seed's field names plus the keys and the TTL attribute. */
@@ -41,7 +41,7 @@ export class HistoryRepository {
       this.written.add(key);
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') {
+      if (isConditionalCheckFailure(error)) {
         this.written.add(key);
         return false;
       }

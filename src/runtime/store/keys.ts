@@ -1,3 +1,5 @@
+import { fnv1a } from './fnv1a';
+
 /**
  * Key design of the compliance and events tables (see docs/design/runtime-contract.md and the README's schema).
  *
@@ -29,16 +31,6 @@ export function isRuleSortKey(sk: string): boolean {
   return sk.startsWith(RULE_PREFIX);
 }
 
-/** FNV-1a: stable across processes and runtimes, so an item always lands on the same shard. */
-/* eslint-disable no-bitwise -- hashing is bit arithmetic by definition */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
-}
 
 export function statusShard(status: string, pk: string, sk: string): string {
   const shard = fnv1a(`${pk}|${sk}`) % STATUS_SHARDS;

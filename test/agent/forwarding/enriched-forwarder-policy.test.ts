@@ -7,9 +7,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
-import { ConfigEventType } from '../../../src/agent/event-forwarding';
+import { ConfigEventType } from '../../../src/agent/forwarding/config-event-type';
 import { EnrichedForwardingOptions } from '../../../src/agent/forwarding/enriched-forwarding-options';
-import { EventForwarding } from '../../../src/agent/forwarding/event-forwarding-mode';
+import { EventForwarding } from '../../../src/agent/forwarding/event-forwarding';
 import { GuardException, acknowledgements as acknowledgementsIn, describeViolations, guardApp, nag, unexcused } from '../../support/policy-checks';
 
 // The approach of test/policy/*: cdk-nag's validateScope() and the cfn-guard binary with the Control Tower rules.

@@ -5,9 +5,9 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ConfigEventType } from '../../../src/agent/event-forwarding';
+import { ConfigEventType } from '../../../src/agent/forwarding/config-event-type';
 import { EnrichedForwardingOptions } from '../../../src/agent/forwarding/enriched-forwarding-options';
-import { EventForwarding } from '../../../src/agent/forwarding/event-forwarding-mode';
+import { EventForwarding } from '../../../src/agent/forwarding/event-forwarding';
 import { SamplingRule } from '../../../src/agent/forwarding/sampling-rule';
 
 const ENV = { account: '222222222222', region: 'us-east-1' };

@@ -4,8 +4,8 @@ import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
-import { ConfigEventType } from '../../../src/agent/event-forwarding';
-import { EventForwarding } from '../../../src/agent/forwarding/event-forwarding-mode';
+import { ConfigEventType } from '../../../src/agent/forwarding/config-event-type';
+import { EventForwarding } from '../../../src/agent/forwarding/event-forwarding';
 import { GuardException, acknowledgements, describeViolations, guardApp, nag, unexcused } from '../../support/policy-checks';
 
 // The approach of test/policy/*, over both forwarding modes with remediation events.

@@ -2,17 +2,11 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AccountActivityCheck, type AccountActivityCheckProps } from '../../../src/master/dashboard/account-activity-check';
+import { inlineFunction } from '../../support/inline-function';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 
-const inlineFunction = (scope: any, id: string, props: lambda.FunctionOptions) => new lambda.Function(scope, id, {
-  ...props,
-  runtime: lambda.Runtime.NODEJS_24_X,
-  handler: 'index.handler',
-  code: lambda.Code.fromInline('exports.handler = async () => ({});'),
-});
 
 /** A table like the master's compliance table; the tests hold whether or not the master creates the check itself. */
 function synth(props: Partial<AccountActivityCheckProps> = {}, withKey = false) {

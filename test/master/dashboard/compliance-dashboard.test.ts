@@ -2,22 +2,15 @@ import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AccountActivityCheck } from '../../../src/master/dashboard/account-activity-check';
 import { ComplianceDashboard, type ComplianceDashboardOptions } from '../../../src/master/dashboard/compliance-dashboard';
+import { inlineFunction } from '../../support/inline-function';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 
-/** Stands in for the generated CheckAccountActivityFunction (its bundle is built by the lead's wiring). */
-const inlineFunction = (scope: any, id: string, props: lambda.FunctionOptions) => new lambda.Function(scope, id, {
-  ...props,
-  runtime: lambda.Runtime.NODEJS_24_X,
-  handler: 'index.handler',
-  code: lambda.Code.fromInline('exports.handler = async () => ({});'),
-});
 
 interface Variant {
   readonly options?: ComplianceDashboardOptions;

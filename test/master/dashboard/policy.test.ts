@@ -14,6 +14,7 @@ import { ComplianceDashboard } from '../../../src/master/dashboard/compliance-da
 import { OrganizationCompliance } from '../../../src/master/organization/organization-compliance';
 import { ConformancePackTemplate } from '../../../src/master/organization/organization-conformance-pack';
 import { OrganizationRule } from '../../../src/master/organization/organization-rule';
+import { inlineFunction } from '../../support/inline-function';
 import { describeViolations, guardApp, nag as nagApp } from '../../support/policy-checks';
 
 // cdk-nag AwsSolutions and the Control Tower cfn-guard rules over a master with the dashboard, its alarms, the
@@ -21,13 +22,6 @@ import { describeViolations, guardApp, nag as nagApp } from '../../support/polic
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 
-/** Stands in for the generated CheckAccountActivityFunction: same props, inline code. */
-const inlineFunction = (scope: any, id: string, props: lambda.FunctionOptions) => new lambda.Function(scope, id, {
-  ...props,
-  runtime: lambda.Runtime.NODEJS_24_X,
-  handler: 'index.handler',
-  code: lambda.Code.fromInline('exports.handler = async () => ({});'),
-});
 
 function buildApp(outdir: string, withTopicAndKey: boolean): App {
   const app = new App({ outdir });

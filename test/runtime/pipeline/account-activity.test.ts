@@ -1,16 +1,9 @@
 import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { activityCheckEmf, checkAccountActivity, runAccountActivityCheck } from '../../../src/runtime/activity/check-account-activity';
 import { Logger } from '../../../src/runtime/observability/logger';
-import {
-  ACTIVITY_SHARDS,
-  AccountActivityRecorder,
-  activityCheckEmf,
-  activityPartitionKey,
-  activityPartitionKeys,
-  checkAccountActivity,
-  runAccountActivityCheck,
-  sightingOf,
-  type AccountSighting,
-} from '../../../src/runtime/pipeline/account-activity';
+import { AccountActivityRecorder } from '../../../src/runtime/pipeline/account-activity-recorder';
+import { sightingOf, type AccountSighting } from '../../../src/runtime/pipeline/account-sighting';
+import { ACTIVITY_SHARDS, activityPartitionKey, activityPartitionKeys } from '../../../src/runtime/store/account-activity-keys';
 import { complianceChangeEvent, configItemChangeEvent } from '../../support/config-events';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../support/local-dynamodb';
 import { masterTableSpecs } from '../../support/master-tables';

@@ -1,4 +1,4 @@
-import { AccountActivityRecorder } from '../../../src/runtime/pipeline/account-activity';
+import { AccountActivityRecorder } from '../../../src/runtime/pipeline/account-activity-recorder';
 import { processBatch } from '../../../src/runtime/pipeline/process-batch';
 import { agentEvent, complianceChangeEvent } from '../../fixtures/aws-config/fixtures';
 import { sqsRecord } from '../../support/config-events';

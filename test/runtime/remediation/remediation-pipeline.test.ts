@@ -9,7 +9,7 @@ import { PutEventsSender } from '../../../src/runtime/agent/put-events-sender';
 import { Logger } from '../../../src/runtime/observability/logger';
 import { DeadLetterQueue } from '../../../src/runtime/pipeline/dead-letter';
 import { processBatch } from '../../../src/runtime/pipeline/process-batch';
-import { RemediationRepository } from '../../../src/runtime/pipeline/remediation-repository';
+import { RemediationRepository } from '../../../src/runtime/store/remediation-repository';
 import { REMEDIATION_DOCUMENT, ssmFixture } from '../../fixtures/ssm/fixtures';
 import { complianceChangeEvent, sqsRecord } from '../../support/config-events';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../support/local-dynamodb';

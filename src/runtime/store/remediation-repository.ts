@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { RULE_INDEX_NAME, shardKeys } from '../store/index-keys';
+import { sendConditionalWrite } from './conditional-write';
+import { RULE_INDEX_NAME, shardKeys } from './index-keys';
 
 /** The sort key of an execution's own record in the events table. */
 export const EXECUTION_SK = 'EXECUTION';
@@ -179,13 +179,7 @@ export class RemediationRepository {
   }
 
   private async conditional(command: PutCommand | UpdateCommand): Promise<boolean> {
-    try {
-      await this.client.send(command as PutCommand);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+    return sendConditionalWrite(this.client, command);
   }
 }
 

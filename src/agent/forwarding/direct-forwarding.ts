@@ -1,47 +1,12 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { remediationEventPattern, RemediationEventSource } from './forwarding/remediation-events';
-import { validateDurationInRange, validateIntegerInRange, validateWholeUnits } from '../master/validation';
-
-/**
- * A kind of AWS Config event, identified by its EventBridge `detail-type`.
- *
- * @see https://docs.aws.amazon.com/config/latest/developerguide/monitor-config-with-cloudwatchevents.html
- */
-export class ConfigEventType {
-  /**
-   * A configuration item changed (`Config Configuration Item Change`), including oversized items and deletions.
-   */
-  public static readonly CONFIGURATION_ITEM_CHANGE = new ConfigEventType('Config Configuration Item Change');
-
-  /**
-   * A rule evaluated a resource to a new compliance status (`Config Rules Compliance Change`).
-   */
-  public static readonly COMPLIANCE_CHANGE = new ConfigEventType('Config Rules Compliance Change');
-
-  /**
-   * Another Config event, by its exact `detail-type`.
-   *
-   * The master stores configuration-item and compliance changes; it counts other kinds as skipped.
-   *
-   * @param detailType the event's `detail-type`, for example `Config Rules Re-evaluation Status`
-   */
-  public static of(detailType: string): ConfigEventType {
-    if (!Token.isUnresolved(detailType) && detailType.trim() === '') {
-      throw new Error("ConfigEventType.of() needs a detail-type, got '': pass the exact detail-type of a Config event, "
-        + "for example 'Config Rules Re-evaluation Status'");
-    }
-    return new ConfigEventType(detailType);
-  }
-
-  /**
-   * @param detailType the EventBridge `detail-type` of this kind of event
-   */
-  protected constructor(public readonly detailType: string) {}
-}
+import type { ConfigEventType } from './config-event-type';
+import { remediationEventPattern, RemediationEventSource } from './remediation-events';
+import { createDeadLetterQueue } from '../../common/dead-letter-queue';
+import { validateDurationInRange, validateIntegerInRange, validateWholeUnits } from '../../master/validation';
 
 /** How the forwarding target is built. */
 export interface EventForwardingOptions {
@@ -104,16 +69,8 @@ export function validateForwarding(scope: Construct, options: EventForwardingOpt
 export function createEventForwarding(scope: Construct, options: EventForwardingOptions): DirectForwarding {
   const stack = Stack.of(scope);
 
-  const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-    // States what SQS does by default, so that policy checks such as CT.SQS.PR.1 recognise a dead-letter queue.
-    redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
-  });
-  Validations.of(deadLetterQueue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason: 'This queue is the dead-letter queue of the ForwardRule target (EventBridge DeadLetterConfig), which cdk-nag '
+  const deadLetterQueue = createDeadLetterQueue(scope, {
+    notRecognisedReason: 'This queue is the dead-letter queue of the ForwardRule target (EventBridge DeadLetterConfig), which cdk-nag '
       + 'does not recognise as one; a dead-letter queue for a dead-letter queue would add nothing.',
   });
 

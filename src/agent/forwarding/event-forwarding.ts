@@ -3,9 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { createEventForwarding, EventForwardingOptions } from './direct-forwarding';
 import { EnrichedForwarder } from './enriched-forwarder';
 import { EnrichedForwardingOptions } from './enriched-forwarding-options';
-import { createEventForwarding, EventForwardingOptions } from '../event-forwarding';
 
 /** What a forwarding mode created in the agent (internal: `_bind` is stripped from the public API). */
 export interface BoundForwarding {
