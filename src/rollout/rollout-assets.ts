@@ -6,7 +6,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, IConstruct } from 'constructs';
 import { AgentAsset, ASSET_KEY_PREFIX } from './agent-template';
 import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAccessLogging } from '../common/logged-bucket';
-import { acknowledgeNagFinding, nagRendering } from '../master/aggregation/nag-acknowledgement';
+import { acknowledgeNagFinding, nagRendering } from '../common/nag-acknowledgement';
 
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 const BUCKET_PREFIX = /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/;

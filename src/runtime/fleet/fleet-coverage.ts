@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { emfDocument } from '../observability/metrics';
-import { AccountActivityItem, activityPartitionKeys } from '../pipeline/account-activity';
+import { AccountActivityItem, activityPartitionKeys } from '../store/account-activity-keys';
 
 /**
  * Fleet coverage: which accounts and regions should report, which do, and which never did or went silent.

@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   AccountsPage, ChildrenPage, compareCoverage, coverageEmf, expectedAccounts, OrganizationsApi, seenAccountRegions,
 } from '../../../src/runtime/fleet/fleet-coverage';
-import { AccountActivityItem, activityPartitionKey } from '../../../src/runtime/pipeline/account-activity';
+import { AccountActivityItem, activityPartitionKey } from '../../../src/runtime/store/account-activity-keys';
 
 // The fleet coverage check against Organizations pages of the documented shapes (pagination, an empty page with a
 // NextToken, State and the older Status, suspended and closed accounts) and activity items of seen, silent and
