@@ -30,6 +30,7 @@ import { bundlePath, indexOfMessageId, invoke, toSqsRecord } from './local/lambd
 import { asDeliveredEvent } from './local/local-agent';
 import { startLocalMaster } from './local/local-master';
 import { runRemediationStep } from './local/remediation-step';
+import { printRollout, runCoverageStep } from './local/rollout-step';
 import { buildRemediationScenario, buildScenario, Delivery, SSH_REMEDIATION_DOCUMENT } from './scenario';
 /* eslint-enable import/first */
 
@@ -57,6 +58,9 @@ async function main() {
   const total = master.stacks.reduce((n, s) => n + s.resourceTotal, 0);
   console.log(`  ${master.stacks.length} stacks, ${total} resources; templates in ${CDK_OUT}/`);
   console.log(`  the handler's tables and environment come from ${master.origin}`);
+
+  heading('The organization rollout: the agent for every account and region, from one definition');
+  printRollout(path.join('demo', 'out', 'rollout'));
 
   const bundle = bundlePath('handle-config-events');
   const forwarderBundle = bundlePath('process-config-events');
@@ -126,6 +130,9 @@ async function main() {
     if (retry.length) console.log(`  still failing after the last batch: ${retry.map((i) => i + 1).join(', ')}`);
 
     // 5. What the platform team sees.
+    heading('Fleet coverage: the accounts and regions that should report, against the activity the replay left');
+    await runCoverageStep(ddb, environment.COMPLIANCE_TABLE_NAME);
+
     heading('Compliance by account and rule (ComplianceTable)');
     const printCompliance = async () => {
       const state = await readComplianceTable(ddb, environment.COMPLIANCE_TABLE_NAME);

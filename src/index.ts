@@ -33,3 +33,10 @@ export type { OrganizationRuleOptions, OrganizationManagedRuleOptions, Organizat
 export { ConformancePackTemplate } from './master/organization/organization-conformance-pack';
 export type { OrganizationConformancePack } from './master/organization/organization-conformance-pack';
 export type { HistoryArchiveOptions } from './master/archive/history-archive-options';
+export { ConfigMonitoringRollout } from './rollout/config-monitoring-rollout';
+export type { ConfigMonitoringRolloutProps, RolloutStackSet } from './rollout/config-monitoring-rollout';
+export { StackSetCallAs, AccountFilter, RegionConcurrency, FailureToleranceMode } from './rollout/rollout-options';
+export type { RolloutTarget, RolloutOperationPreferences } from './rollout/rollout-options';
+export type { RolloutAssetBuckets } from './rollout/rollout-assets';
+export { ConfigMonitoringPipelineTemplate } from './rollout/pipeline-template';
+export type { ConfigMonitoringPipelineTemplateProps, PipelineDeploymentTargets, PipelineTemplateFiles } from './rollout/pipeline-template';

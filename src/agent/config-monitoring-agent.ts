@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { checkAgentLayout } from './agent-layout';
 import { ConfigEventType } from './forwarding/config-event-type';
 import { validateForwarding } from './forwarding/direct-forwarding';
 import { EnrichedForwarder } from './forwarding/enriched-forwarder';
@@ -134,6 +135,7 @@ export class ConfigMonitoringAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: ConfigMonitoringAgentProps) {
     super(scope, id);
+    checkAgentLayout(this);
 
     const options = {
       centralEventBus: props.centralEventBus,

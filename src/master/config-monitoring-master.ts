@@ -19,6 +19,7 @@ import { createComplianceStore } from './compliance-store';
 import { AccountActivityCheck } from './dashboard/account-activity-check';
 import { ComplianceDashboard, type ComplianceDashboardOptions } from './dashboard/compliance-dashboard';
 import { createEventPipeline } from './event-pipeline';
+import { checkMasterLayout } from './master-layout';
 import { DEFAULT_EVENT_BUS_NAME, grantAgentsPutEvents, monitoringEventBusArn, validatePrincipals } from './monitoring-event-bus';
 import { OrganizationCompliance } from './organization/organization-compliance';
 import type { OrganizationConformancePack } from './organization/organization-conformance-pack';
@@ -314,6 +315,7 @@ export class ConfigMonitoringMaster extends Construct {
 
   constructor(scope: Construct, id: string, props: ConfigMonitoringMasterProps = {}) {
     super(scope, id);
+    checkMasterLayout(this);
 
     const agentAccounts = validatePrincipals(props);
     if (props.eventBus !== undefined) {

@@ -37,7 +37,6 @@ describe('cdk-nag AwsSolutions over the example app', () => {
       return [
         `AwsSolutions-IAM5[Resource::*] at ${remediation}`,
         `AwsSolutions-IAM5[Resource::arn:aws:ec2:${region}:222222222222:security-group/*] at ${remediation}`,
-        `AwsSolutions-L1 at ${agent}/AWS679f53fac002430cb0da5b7982bd2287`,
       ];
     };
     const expected = [

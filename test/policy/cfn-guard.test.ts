@@ -6,7 +6,7 @@ import { defaultPropsApp } from '../support/policy-apps';
 import { GUARD_BINARY, GUARD_RULES, GuardException, guardApp, unexcused } from '../support/policy-checks';
 
 const FUNCTIONS_OUTSIDE_A_VPC = new RegExp('(HandleConfigEvents|Reconciliation|DailyReportFunction|ComplianceApiHandler'
-  + '|AccountActivityCheckFunction|EnrichedForwarderFunction|HistoryArchiveFunction)[0-9A-F]{8}$|^AWS679f53fac002430cb0da5b7982bd2287');
+  + '|AccountActivityCheckFunction|EnrichedForwarderFunction|HistoryArchiveFunction|ServiceLinkedRoleFunction)[0-9A-F]{8}$');
 
 /** Policy choices of the constructs, also justified in docs/guide/policy-checks.md. */
 const EXCEPTIONS: GuardException[] = [

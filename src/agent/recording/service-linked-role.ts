@@ -1,8 +1,9 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { SERVICE_LINKED_ROLE_HANDLER } from './service-linked-role-handler';
 
 /** The service principal whose service-linked role the recorder uses. */
 const CONFIG_SERVICE = 'config.amazonaws.com';
@@ -10,8 +11,8 @@ const CONFIG_SERVICE = 'config.amazonaws.com';
 /** IAM's answer when the role exists: `InvalidInput: Service role name AWSServiceRoleForConfig has been taken in this account`. */
 export const ROLE_TAKEN_ERROR = '^InvalidInput(Exception)?$';
 
-/** The construct id aws-cdk-lib gives the singleton provider function of `AwsCustomResource`. */
-const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
+/** The runtime of the inline function: the latest Node.js, whose bundled AWS SDK v3 has the IAM client. */
+export const SERVICE_LINKED_ROLE_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** Properties of a `ConfigServiceLinkedRole`. */
 export interface ConfigServiceLinkedRoleProps {
@@ -24,8 +25,12 @@ export interface ConfigServiceLinkedRoleProps {
  * it is missing.
  *
  * Never an `AWS::IAM::ServiceLinkedRole`, which fails where the role exists (docs/guide/deploy-pitfalls.md): a custom resource
- * calls `iam:CreateServiceLinkedRole` and takes IAM's "has been taken" answer as success. Deleting the stack leaves
- * the role, since Control Tower, Security Hub and conformance packs may use it too.
+ * calls `iam:CreateServiceLinkedRole` and takes IAM's "has been taken" answer as success once `iam:GetRole` shows the
+ * role is AWS Config's. Deleting the stack leaves the role, since Control Tower, Security Hub and conformance packs
+ * may use it too, and the stack may not be what created it.
+ *
+ * The function's code is inline (`Code.ZipFile`): the construct needs no file asset, so the agent's template
+ * deploys without a bootstrap bucket, as a StackSet too (see `ConfigMonitoringRollout`).
  *
  * @see https://docs.aws.amazon.com/config/latest/developerguide/using-service-linked-roles.html
  */
@@ -34,7 +39,10 @@ export class ConfigServiceLinkedRole extends Construct {
   public readonly roleArn: string;
 
   /** The custom resource that creates the role, when `create` is true. */
-  public readonly creation?: cr.AwsCustomResource;
+  public readonly creation?: CustomResource;
+
+  /** The function behind the custom resource, when `create` is true. */
+  public readonly function?: lambda.IFunction;
 
   constructor(scope: Construct, id: string, props: ConfigServiceLinkedRoleProps) {
     super(scope, id);
@@ -61,36 +69,31 @@ export class ConfigServiceLinkedRole extends Construct {
       resources: [logGroup.logGroupArn],
     }));
 
-    const call: cr.AwsSdkCall = {
-      service: 'IAM',
-      action: 'createServiceLinkedRole',
-      parameters: { AWSServiceName: CONFIG_SERVICE },
-      physicalResourceId: cr.PhysicalResourceId.of('AWSServiceRoleForConfig'),
-      ignoreErrorCodesMatching: ROLE_TAKEN_ERROR,
-    };
-    this.creation = new cr.AwsCustomResource(this, 'Resource', {
-      resourceType: 'Custom::ConfigServiceLinkedRole',
-      onCreate: call,
-      // Re-creates the role on update if someone deleted it in between; no onDelete: the role is shared.
-      onUpdate: call,
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['iam:CreateServiceLinkedRole'],
+      resources: [this.roleArn],
+      conditions: { StringEquals: { 'iam:AWSServiceName': CONFIG_SERVICE } },
+    }));
+    // To tell "has been taken" by the role itself from any other invalid input.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iam:GetRole'], resources: [this.roleArn] }));
+
+    const fn = new lambda.Function(this, 'Function', {
+      description: 'Creates the AWS Config service-linked role if it is missing; never deletes it',
+      runtime: SERVICE_LINKED_ROLE_RUNTIME,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline(SERVICE_LINKED_ROLE_HANDLER),
       role,
       logGroup,
-      installLatestAwsSdk: false,
       timeout: Duration.minutes(2),
-      policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({
-        actions: ['iam:CreateServiceLinkedRole'],
-        resources: [this.roleArn],
-        conditions: { StringEquals: { 'iam:AWSServiceName': CONFIG_SERVICE } },
-      })]),
+      memorySize: 128,
     });
-    // The provider function is the stack-wide singleton of AwsCustomResource: its runtime is aws-cdk-lib's choice.
-    const provider = Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
-    if (provider) {
-      Validations.of(provider).acknowledge({
-        id: 'AwsSolutions-L1',
-        reason: 'aws-cdk-lib chooses the runtime of its AwsCustomResource provider (nodejs22.x, supported until 2027); '
-          + 'the function runs only while the stack deploys, to create the AWS Config service-linked role.',
-      });
-    }
+    this.function = fn;
+    // A new logical id (not the AwsCustomResource's): CloudFormation does not let a custom resource change its
+    // ServiceToken. The replaced resource had no Delete call, so replacing it leaves the role in place.
+    this.creation = new CustomResource(this, 'Creation', {
+      resourceType: 'Custom::ConfigServiceLinkedRole',
+      serviceToken: fn.functionArn,
+      properties: { AWSServiceName: CONFIG_SERVICE },
+    });
   }
 }

@@ -9,6 +9,7 @@ import { DeliveryDestination } from '../../../src/agent/recording/delivery-desti
 import { Recording, RecordingOptions } from '../../../src/agent/recording/recording';
 import { RecordingFrequency, RecordingStrategy } from '../../../src/agent/recording/recording-strategy';
 import { ROLE_TAKEN_ERROR } from '../../../src/agent/recording/service-linked-role';
+import { SERVICE_LINKED_ROLE_HANDLER } from '../../../src/agent/recording/service-linked-role-handler';
 
 const ENV = { account: '222222222222', region: 'us-east-1' };
 const IAM_TYPES = ['AWS::IAM::User', 'AWS::IAM::Group', 'AWS::IAM::Role', 'AWS::IAM::Policy'];
@@ -50,15 +51,14 @@ describe('what makes a first deployment of recording fail', () => {
     const { template } = synth();
     template.resourceCountIs('AWS::IAM::ServiceLinkedRole', 0);
     const [, resource] = only(template, 'Custom::ConfigServiceLinkedRole');
-    const raw = resource.Properties.Create;
-    const create = JSON.parse(typeof raw === 'string' ? raw : raw['Fn::Join'][1].map((part: unknown) => (typeof part === 'string' ? part : '')).join(''));
-    expect(create).toMatchObject({
-      service: 'IAM',
-      action: 'createServiceLinkedRole',
-      parameters: { AWSServiceName: 'config.amazonaws.com' },
-      ignoreErrorCodesMatching: ROLE_TAKEN_ERROR,
-    });
-    expect(resource.Properties.Delete).toBeUndefined();
+    expect(resource.Properties.AWSServiceName).toBe('config.amazonaws.com');
+    // Inline code, no file asset: the function's code is in the template (see service-linked-role-handler.test.ts).
+    const [fnId, fn] = only(template, 'AWS::Lambda::Function');
+    expect(resource.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+    expect(fn.Properties.Code).toEqual({ ZipFile: SERVICE_LINKED_ROLE_HANDLER });
+    expect(fn.Properties.Runtime).toBe('nodejs24.x');
+    expect(SERVICE_LINKED_ROLE_HANDLER).toContain(ROLE_TAKEN_ERROR);
+    expect(SERVICE_LINKED_ROLE_HANDLER).toContain('config.amazonaws.com');
     expect(new RegExp(ROLE_TAKEN_ERROR).test('InvalidInput')).toBe(true);
     expect(new RegExp(ROLE_TAKEN_ERROR).test('InvalidInputException')).toBe(true);
     expect(new RegExp(ROLE_TAKEN_ERROR).test('LimitExceededException')).toBe(false);
@@ -204,7 +204,7 @@ describe('defaults', () => {
     const roles = Object.values(template.findResources('AWS::IAM::Role')) as any[];
     for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{ Action: 'iam:CreateServiceLinkedRole', Effect: 'Allow', Resource: SLR_ARN, Condition: { StringEquals: { 'iam:AWSServiceName': 'config.amazonaws.com' } } }] },
+      PolicyDocument: { Statement: Match.arrayWith([{ Action: 'iam:CreateServiceLinkedRole', Effect: 'Allow', Resource: SLR_ARN, Condition: { StringEquals: { 'iam:AWSServiceName': 'config.amazonaws.com' } } }, { Action: 'iam:GetRole', Effect: 'Allow', Resource: SLR_ARN }]) },
     });
   });
 

@@ -35,8 +35,8 @@ const EXCEPTIONS: GuardException[] = [
   },
   {
     control: 'CT.LAMBDA.PR.3',
-    resources: /^AWS679f53fac002430cb0da5b7982bd2287[0-9A-F]{8}$/,
-    reason: 'The AwsCustomResource provider only calls iam:CreateServiceLinkedRole while the stack deploys; a VPC '
+    resources: /^RecordingServiceLinkedRoleFunction[0-9A-F]{8}$/,
+    reason: 'The inline service-linked-role function only calls iam:CreateServiceLinkedRole while the stack deploys; a VPC '
       + 'would add NAT or an endpoint and protect nothing (createServiceLinkedRole: false removes it).',
   },
   {

@@ -1,0 +1,126 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as cdk from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import { Construct } from 'constructs';
+import {
+  AccountFilter, BaselineRules, ConfigMonitoringAgent, ConfigMonitoringAgentProps, ConfigMonitoringMaster, ConfigMonitoringRollout,
+  Recording,
+} from '../../src';
+import { AccountsPage, compareCoverage, expectedAccounts, OrganizationsApi, seenAccountRegions } from '../../src/runtime/fleet/fleet-coverage';
+
+// The organization rollout of the example organization, and the fleet coverage check over what the replay saw.
+
+/** The example organization: the central account, the home region, and the OUs the rollout targets. */
+export const ORGANIZATION = {
+  management: { account: '999999999999', region: 'eu-west-1' },
+  central: { account: '111111111111', region: 'eu-west-1' },
+  homeRegion: 'eu-west-1',
+  regions: ['eu-west-1', 'us-east-1'],
+  workloadsOu: 'ou-ab12-workloads1',
+  controlTowerOu: 'ou-ab12-controltower',
+};
+
+/** The management account's stack: the rollout, and the management account's own agent from the same props. */
+export class OrganizationRolloutStack extends cdk.Stack {
+  public readonly rollout: ConfigMonitoringRollout;
+
+  constructor(scope: Construct, id: string, props: cdk.StackProps) {
+    super(scope, id, props);
+    const regional = BaselineRules.recommended({ includeAccountLevelRules: false });
+    const accountLevel = BaselineRules.recommended().filter((rule) => !regional.some((r) => r.ruleName === rule.ruleName));
+    const agent: ConfigMonitoringAgentProps = {
+      centralEventBus: events.EventBus.fromEventBusArn(this, 'CentralBus',
+        ConfigMonitoringMaster.eventBusArn(ORGANIZATION.central.account, ORGANIZATION.central.region)),
+      rules: regional,
+    };
+    this.rollout = new ConfigMonitoringRollout(this, 'Rollout', {
+      agent,
+      homeRegion: ORGANIZATION.homeRegion,
+      homeRegionRules: accountLevel,
+      targets: [
+        // 222222222222 keeps its own per-account stacks (the example app's enriching agent): excluded here.
+        {
+          organizationalUnitIds: [ORGANIZATION.workloadsOu],
+          regions: ORGANIZATION.regions,
+          accounts: ['222222222222'],
+          accountFilter: AccountFilter.DIFFERENCE,
+        },
+        { organizationalUnitIds: [ORGANIZATION.controlTowerOu], regions: ORGANIZATION.regions, recording: Recording.adoptExisting() },
+      ],
+    });
+    new ConfigMonitoringAgent(this, 'ManagementAccountAgent', {
+      ...agent,
+      rules: [...regional, ...accountLevel],
+      recording: Recording.create({ globalResourceTypesRegion: ORGANIZATION.homeRegion }),
+    });
+  }
+}
+
+/** Synthesizes the rollout and prints its StackSets, their targets and templates, and the management account's stack. */
+export function printRollout(outdir: string): OrganizationRolloutStack {
+  const app = new cdk.App({ outdir });
+  const stack = new OrganizationRolloutStack(app, 'ConfigMonitoringRollout', { env: ORGANIZATION.management });
+  const assembly = app.synth();
+  for (const s of stack.rollout.stackSets) {
+    const resources = Object.keys(s.template.Resources ?? {}).length;
+    const conditional = Object.values<any>(s.template.Resources ?? {}).filter((r) => r.Condition !== undefined).length;
+    console.log(`  StackSet ${s.stackSetName}: SERVICE_MANAGED, auto-deployment on; ${resources} resources `
+      + `(${conditional} in ${ORGANIZATION.homeRegion} only), ${(s.templateBytes / 1024).toFixed(1)} KB ${s.inline ? 'inline' : 'by S3 URL'}`);
+    for (const group of s.stackSet.stackInstancesGroup as any[]) {
+      const targets = group.deploymentTargets;
+      const filter = targets.accountFilterType ? ` ${targets.accountFilterType} ${targets.accounts.join(', ')}` : '';
+      console.log(`    → ${targets.organizationalUnitIds.join(', ')}${filter} in ${group.regions.join(', ')}`);
+    }
+  }
+  const managementTemplate = assembly.getStackByName(stack.stackName).template;
+  const recorders = Object.values<any>(managementTemplate.Resources).filter((r) => r.Type === 'AWS::Config::ConfigurationRecorder').length;
+  console.log(`  ${stack.stackName} (${ORGANIZATION.management.account}, the management account StackSets never reach): `
+    + `the StackSets and its own agent (${recorders} recorder), from the same props`);
+  return stack;
+}
+
+/**
+ * The organization as Organizations lists it (the documented page shapes): the example's member accounts, the
+ * central one, and 444444444444, enrolled weeks ago, that never sent an event.
+ */
+function exampleOrganizations(): OrganizationsApi {
+  const pages: AccountsPage[] = [
+    {
+      Accounts: [
+        { Id: '111111111111', Name: 'monitoring', State: 'ACTIVE', JoinedTimestamp: '2024-01-10T09:00:00Z' },
+        { Id: '222222222222', Name: 'workloads-prod', State: 'ACTIVE', JoinedTimestamp: '2024-02-01T09:00:00Z' },
+      ],
+      NextToken: 'page-2',
+    },
+    {
+      Accounts: [
+        { Id: '333333333333', Name: 'controltower-enrolled', Status: 'ACTIVE', JoinedTimestamp: '2024-03-01T09:00:00Z' },
+        { Id: '444444444444', Name: 'workloads-forgotten', State: 'ACTIVE', JoinedTimestamp: '2024-05-01T09:00:00Z' },
+        { Id: '555555555555', Name: 'closed-sandbox', State: 'CLOSED', JoinedTimestamp: '2023-01-01T09:00:00Z' },
+      ],
+    },
+  ];
+  return {
+    listAccounts: async (input) => pages[input.NextToken === 'page-2' ? 1 : 0],
+    listAccountsForParent: async () => ({}),
+    listChildren: async () => ({}),
+  };
+}
+
+/** The coverage check over the replay's activity items: which accounts and regions should report and never did. */
+export async function runCoverageStep(ddb: DynamoDBClient, complianceTable: string): Promise<void> {
+  const client = DynamoDBDocumentClient.from(ddb);
+  // The central account runs the master, not an agent.
+  const expected = await expectedAccounts(exampleOrganizations(), { excludedAccounts: ['111111111111'] });
+  const seen = await seenAccountRegions(client, complianceTable);
+  // An hour after the replayed morning's last event.
+  const nowMs = Math.max(0, ...seen.map((item) => item.last_event_ms)) + 3600_000;
+  const coverage = compareCoverage(expected, seen, { regions: ORGANIZATION.regions, silentAfterMs: 24 * 3600_000, nowMs });
+  console.log(`  expected ${expected.accounts.length} accounts × ${ORGANIZATION.regions.length} regions = ${coverage.expected} `
+    + `(${expected.calls} ListAccounts calls), ${coverage.reporting} reporting, ${coverage.silent.length} silent, `
+    + `${coverage.neverReported.length} never reported`);
+  for (const r of coverage.neverReported) console.log(`    never reported: ${r.account} (${r.name}) in ${r.region}`);
+  for (const r of coverage.silent) console.log(`    silent: ${r.account} (${r.name}) in ${r.region} since ${r.lastEventAt}`);
+  for (const r of coverage.unexpected) console.log(`    reporting but not expected: ${r.account} in ${r.region}`);
+}
