@@ -62,7 +62,7 @@ test.each(examples.map((code, index) => [index, code] as const))('example %i run
   const cwd = process.cwd();
   process.chdir(outdir);
   try {
-    new Function('monitoring', 'events', 'config', '__given', js).call(stack, monitoring, events, config, (name: string) => ({ agent })[name]);
+    new Function('monitoring', 'events', 'config', '__given', js).call(stack, monitoring, events, config, (name: string) => ({ agent, centralEventBus: agent.centralEventBus } as Record<string, unknown>)[name]);
   } finally {
     process.chdir(cwd);
   }

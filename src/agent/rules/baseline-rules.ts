@@ -49,15 +49,21 @@ export class BaselineRules {
       }),
       ComplianceRule.managed(ids.RDS_STORAGE_ENCRYPTED, { description: 'RDS DB instances are encrypted at rest' }),
     ];
-    if (options.includeAccountLevelRules ?? true) {
-      rules.push(
-        ComplianceRule.managed(ids.ROOT_ACCOUNT_MFA_ENABLED, { description: 'The root user signs in with MFA' }),
-        ComplianceRule.managed(ids.IAM_ROOT_ACCESS_KEY_CHECK, { description: 'The root user has no access key' }),
-        ComplianceRule.managed(ids.IAM_PASSWORD_POLICY, { description: 'The account password policy meets the AWS defaults' }),
-        ComplianceRule.managed(ids.CLOUD_TRAIL_ENABLED, { ruleName: 'cloudtrail-enabled', description: 'A CloudTrail trail is logging' }),
-      );
-    }
-    return rules;
+    return (options.includeAccountLevelRules ?? true) ? [...rules, ...BaselineRules.accountLevel()] : rules;
+  }
+
+  /**
+   * Only the baseline's account-level rules (root MFA, root access keys, password policy, CloudTrail): the ones to
+   * deploy in one home region only, for example as a rollout's `homeRegionRules`.
+   */
+  public static accountLevel(): ComplianceRule[] {
+    const ids = config.ManagedRuleIdentifiers;
+    return [
+      ComplianceRule.managed(ids.ROOT_ACCOUNT_MFA_ENABLED, { description: 'The root user signs in with MFA' }),
+      ComplianceRule.managed(ids.IAM_ROOT_ACCESS_KEY_CHECK, { description: 'The root user has no access key' }),
+      ComplianceRule.managed(ids.IAM_PASSWORD_POLICY, { description: 'The account password policy meets the AWS defaults' }),
+      ComplianceRule.managed(ids.CLOUD_TRAIL_ENABLED, { ruleName: 'cloudtrail-enabled', description: 'A CloudTrail trail is logging' }),
+    ];
   }
 
   private constructor() {}

@@ -31,6 +31,14 @@ describe('BaselineRules.recommended()', () => {
     expect(names).not.toContain('cloudtrail-enabled');
   });
 
+  test('accountLevel() is exactly what includeAccountLevelRules: false leaves out (a rollout\'s homeRegionRules)', () => {
+    const regional = BaselineRules.recommended({ includeAccountLevelRules: false }).map((rule) => rule.ruleName);
+    const accountLevel = BaselineRules.accountLevel().map((rule) => rule.ruleName);
+
+    expect(accountLevel).toEqual(['root-account-mfa-enabled', 'iam-root-access-key-check', 'iam-password-policy', 'cloudtrail-enabled']);
+    expect([...regional, ...accountLevel]).toEqual(BaselineRules.recommended().map((rule) => rule.ruleName));
+  });
+
   test('the baseline renders into a pack that fits', () => {
     const { template } = synth({ conformancePacks: [ConformancePack.fromRules('baseline', BaselineRules.recommended())] });
     template.resourceCountIs('AWS::Config::ConformancePack', 1);
