@@ -311,7 +311,7 @@ export class ConfigMonitoringMaster extends Construct {
 
   private readonly complianceApiConstruct?: ComplianceApi;
 
-  constructor(scope: Construct, id: string, props: ConfigMonitoringMasterProps = {}) {
+  constructor(scope: Construct, id: string, props: ConfigMonitoringMasterProps) {
     super(scope, id);
 
     const agentAccounts = validatePrincipals(props);
