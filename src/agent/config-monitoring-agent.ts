@@ -183,6 +183,21 @@ export class ConfigMonitoringAgent extends Construct {
   }
 
   /**
+   * The role SSM Automation assumes to remediate the resources of a rule inside a conformance pack built with
+   * `ConformancePack.fromRules()`: grant it what a custom document needs.
+   *
+   * @param packName the name of a pack in `conformancePacks`
+   * @param ruleName the name of a rule of that pack that has a remediation
+   */
+  public packRemediationRole(packName: string, ruleName: string): iam.IRole {
+    if (!this.complianceRules) {
+      throw new Error(`packRemediationRole('${packName}', '${ruleName}'): the agent has no conformance packs: `
+        + 'add the pack, built with ConformancePack.fromRules(), to conformancePacks');
+    }
+    return this.complianceRules.packRemediationRole(packName, ruleName);
+  }
+
+  /**
    * Deliveries to the central bus that failed (each is retried until `maxEventAge`).
    *
    * @default - sum over 5 minutes
