@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { remediationEventPattern, RemediationEventSource } from './forwarding/remediation-events';
-import { validateDurationInRange, validateIntegerInRange, validateWholeUnits } from '../master/validation';
+import { validateDurationInRange, validateIntegerInRange, validateWholeUnits } from '../common/validation';
 
 /**
  * A kind of AWS Config event, identified by its EventBridge `detail-type`.

@@ -29,7 +29,7 @@ import {
   validateDurationInRange,
   validateIntegerInRange,
   validateWholeUnits,
-} from './validation';
+} from '../common/validation';
 import { CheckAccountActivityFunction } from '../handlers/check-account-activity-function';
 
 /** The CloudWatch namespace of the handler's embedded metrics. */

@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { MAX_AGENT_ACCOUNTS, validateAccountId, validateOrganizationId } from './validation';
+import { MAX_AGENT_ACCOUNTS, validateAccountId, validateOrganizationId } from '../common/validation';
 
 /**
  * The `source` of the events the master accepts: Config's own events, the agents' enriched envelopes, and the status

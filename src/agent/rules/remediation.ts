@@ -3,7 +3,7 @@ import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IDependable } from 'constructs';
-import { validateDurationInRange, validateIntegerInRange, validateWholeUnits } from '../../master/validation';
+import { validateDurationInRange, validateIntegerInRange, validateWholeUnits } from '../../common/validation';
 
 /** The SSM parameter that carries the automation role: always set by the library (deploy pitfall 9). */
 export const AUTOMATION_ASSUME_ROLE = 'AutomationAssumeRole';

@@ -11,8 +11,8 @@ import { Construct } from 'constructs';
 import { ComplianceAggregator, type BoundAggregator } from './compliance-aggregator';
 import { acknowledgeNagFinding, nagRendering } from './nag-acknowledgement';
 import { grantLogsUseOfKey } from '../../common/logs-key-grant';
+import { validateDurationInRange } from '../../common/validation';
 import { ReconcileComplianceFunction } from '../../handlers/reconcile-compliance-function';
-import { validateDurationInRange } from '../validation';
 
 /**
  * How often the function wakes. A wake with nothing due costs one DynamoDB read; a pass longer than one invocation

@@ -9,8 +9,8 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { ComplianceApiOptions } from './compliance-api-options';
 import { grantLogsUseOfKey } from '../../common/logs-key-grant';
+import { validateIntegerInRange } from '../../common/validation';
 import { ComplianceApiFunction } from '../../handlers/compliance-api-function';
-import { validateIntegerInRange } from '../validation';
 
 // Index names and routes follow src/runtime/api/index-keys.ts and router.ts: change both sides together.
 

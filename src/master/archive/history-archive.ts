@@ -11,8 +11,8 @@ import { Construct } from 'constructs';
 import { HistoryArchiveOptions } from './history-archive-options';
 import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAccessLogging } from '../../common/logged-bucket';
 import { grantLogsUseOfKey } from '../../common/logs-key-grant';
+import { validateDurationInRange, validateWholeUnits } from '../../common/validation';
 import { ArchiveHistoryFunction } from '../../handlers/archive-history-function';
-import { validateDurationInRange, validateWholeUnits } from '../validation';
 
 /** The only prefix the function writes (src/runtime/archive/archive-layout.ts: ARCHIVE_PREFIX). */
 export const ARCHIVE_PREFIX = 'history/';

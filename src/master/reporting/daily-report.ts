@@ -12,8 +12,8 @@ import { Construct } from 'constructs';
 import { DailyReportOptions } from './daily-report-options';
 import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAccessLogging } from '../../common/logged-bucket';
 import { grantLogsUseOfKey } from '../../common/logs-key-grant';
+import { validateDurationInRange, validateWholeUnits } from '../../common/validation';
 import { DailyReportFunction } from '../../handlers/daily-report-function';
-import { validateDurationInRange, validateWholeUnits } from '../validation';
 
 /** Scans a million items in under a minute; the rest is headroom for throttling retries on a busy table. */
 export const REPORT_TIMEOUT = Duration.minutes(10);
