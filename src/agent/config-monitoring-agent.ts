@@ -13,6 +13,7 @@ import { EventForwarding } from './forwarding/event-forwarding-mode';
 import { ConfigRecording } from './recording/config-recording';
 import { Recording } from './recording/recording';
 import { AccountComplianceRules } from './rules/account-compliance-rules';
+import { atConstructPath } from '../common/validation';
 import { ComplianceRule } from './rules/compliance-rule';
 import { ConformancePack } from './rules/conformance-pack';
 
@@ -133,41 +134,44 @@ export class ConfigMonitoringAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: ConfigMonitoringAgentProps) {
     super(scope, id);
+    try {
+      const options = {
+        centralEventBus: props.centralEventBus,
+        forwardedEvents: props.forwardedEvents ?? [ConfigEventType.CONFIGURATION_ITEM_CHANGE, ConfigEventType.COMPLIANCE_CHANGE],
+        retryAttempts: props.retryAttempts ?? 185,
+        maxEventAge: props.maxEventAge ?? Duration.hours(24),
+        // The remediation executions of the agent's own rules are forwarded too, so the master can link and notify them.
+        remediations: (props.rules ?? []).filter((rule) => rule.remediation !== undefined).map((rule) => ({
+          documentName: rule.remediation!.documentName,
+          configRuleName: rule.ruleName,
+          resourceType: rule.remediation!._resourceType(),
+        })),
+      };
+      validateForwarding(this, options);
 
-    const options = {
-      centralEventBus: props.centralEventBus,
-      forwardedEvents: props.forwardedEvents ?? [ConfigEventType.CONFIGURATION_ITEM_CHANGE, ConfigEventType.COMPLIANCE_CHANGE],
-      retryAttempts: props.retryAttempts ?? 185,
-      maxEventAge: props.maxEventAge ?? Duration.hours(24),
-      // The remediation executions of the agent's own rules are forwarded too, so the master can link and notify them.
-      remediations: (props.rules ?? []).filter((rule) => rule.remediation !== undefined).map((rule) => ({
-        documentName: rule.remediation!.documentName,
-        configRuleName: rule.ruleName,
-        resourceType: rule.remediation!._resourceType(),
-      })),
-    };
-    validateForwarding(this, options);
+      const forwarding = (props.forwarding ?? EventForwarding.direct())._bind(this, options);
+      this.forwardRule = forwarding.rule;
+      this.forwardRole = forwarding.role;
+      this.deadLetterQueue = forwarding.deadLetterQueue;
+      this.processor = forwarding.processor;
+      this.enrichedForwarder = forwarding.enrichedForwarder;
 
-    const forwarding = (props.forwarding ?? EventForwarding.direct())._bind(this, options);
-    this.forwardRule = forwarding.rule;
-    this.forwardRole = forwarding.role;
-    this.deadLetterQueue = forwarding.deadLetterQueue;
-    this.processor = forwarding.processor;
-    this.enrichedForwarder = forwarding.enrichedForwarder;
+      const recording = new ConfigRecording(this, 'Recording', { recording: props.recording ?? Recording.create() });
+      this.deliveryBucket = recording.deliveryBucket;
+      this.recordingCostAlarm = recording.costAlarm;
 
-    const recording = new ConfigRecording(this, 'Recording', { recording: props.recording ?? Recording.create() });
-    this.deliveryBucket = recording.deliveryBucket;
-    this.recordingCostAlarm = recording.costAlarm;
-
-    if ((props.rules ?? []).length > 0 || (props.conformancePacks ?? []).length > 0) {
-      this.complianceRules = new AccountComplianceRules(this, 'ComplianceRules', {
-        rules: props.rules,
-        conformancePacks: props.conformancePacks,
-        // Rules and packs need a recorder and its channel: depend on the whole recording (empty when adopted).
-        recorder: recording,
-      });
+      if ((props.rules ?? []).length > 0 || (props.conformancePacks ?? []).length > 0) {
+        this.complianceRules = new AccountComplianceRules(this, 'ComplianceRules', {
+          rules: props.rules,
+          conformancePacks: props.conformancePacks,
+          // Rules and packs need a recorder and its channel: depend on the whole recording (empty when adopted).
+          recorder: recording,
+        });
+      }
+      this.configRules = this.complianceRules?.configRules ?? [];
+    } catch (error) {
+      throw atConstructPath('ConfigMonitoringAgent', this, error);
     }
-    this.configRules = this.complianceRules?.configRules ?? [];
   }
 
   /**

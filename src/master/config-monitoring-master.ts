@@ -29,6 +29,7 @@ import {
   validateDurationInRange,
   validateIntegerInRange,
   validateWholeUnits,
+  atConstructPath,
 } from '../common/validation';
 import { CheckAccountActivityFunction } from '../handlers/check-account-activity-function';
 
@@ -313,146 +314,149 @@ export class ConfigMonitoringMaster extends Construct {
 
   constructor(scope: Construct, id: string, props: ConfigMonitoringMasterProps) {
     super(scope, id);
-
-    const agentAccounts = validatePrincipals(props);
-    if (props.eventBus !== undefined) {
-      if (props.eventBusName !== undefined) {
-        throw new Error(`eventBusName cannot be combined with eventBus, got '${props.eventBusName}' and a bus: `
-          + 'name the bus where you create it, or leave eventBus out to let the master create one');
+    try {
+      const agentAccounts = validatePrincipals(props);
+      if (props.eventBus !== undefined) {
+        if (props.eventBusName !== undefined) {
+          throw new Error(`eventBusName cannot be combined with eventBus, got '${props.eventBusName}' and a bus: `
+            + 'name the bus where you create it, or leave eventBus out to let the master create one');
+        }
+        validateOwnBus(this, props.eventBus);
       }
-      validateOwnBus(this, props.eventBus);
-    }
 
-    const historyRetention = props.historyRetention ?? Duration.days(365);
-    validateDurationInRange('historyRetention', historyRetention, Duration.days(1), undefined,
-      'keep history for at least Duration.days(1)');
-    validateWholeUnits('historyRetention', historyRetention, 'days');
+      const historyRetention = props.historyRetention ?? Duration.days(365);
+      validateDurationInRange('historyRetention', historyRetention, Duration.days(1), undefined,
+        'keep history for at least Duration.days(1)');
+      validateWholeUnits('historyRetention', historyRetention, 'days');
 
-    const batchSize = props.batchSize ?? 100;
-    const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(10);
-    const maxConcurrency = props.maxConcurrency ?? 5;
-    validateBatching(batchSize, maxBatchingWindow);
-    validateIntegerInRange('maxConcurrency', maxConcurrency, 2, 1000,
-      'Lambda needs at least 2 concurrent invocations per SQS event source and allows at most 1,000');
+      const batchSize = props.batchSize ?? 100;
+      const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(10);
+      const maxConcurrency = props.maxConcurrency ?? 5;
+      validateBatching(batchSize, maxBatchingWindow);
+      validateIntegerInRange('maxConcurrency', maxConcurrency, 2, 1000,
+        'Lambda needs at least 2 concurrent invocations per SQS event source and allows at most 1,000');
 
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+      const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    this.eventBus = props.eventBus ?? new events.EventBus(this, 'EventBus', {
-      eventBusName: props.eventBusName ?? DEFAULT_EVENT_BUS_NAME,
-      description: 'Config events forwarded by the config-monitoring agents',
-    });
-    grantAgentsPutEvents(this, this.eventBus, props.organizationId, agentAccounts);
+      this.eventBus = props.eventBus ?? new events.EventBus(this, 'EventBus', {
+        eventBusName: props.eventBusName ?? DEFAULT_EVENT_BUS_NAME,
+        description: 'Config events forwarded by the config-monitoring agents',
+      });
+      grantAgentsPutEvents(this, this.eventBus, props.organizationId, agentAccounts);
 
-    const store = createComplianceStore(this, {
-      encryptionKey: props.encryptionKey,
-      removalPolicy,
-      historyStream: props.historyArchive !== undefined,
-    });
-    this.complianceTable = store.complianceTable;
-    this.eventsTable = store.eventsTable;
+      const store = createComplianceStore(this, {
+        encryptionKey: props.encryptionKey,
+        removalPolicy,
+        historyStream: props.historyArchive !== undefined,
+      });
+      this.complianceTable = store.complianceTable;
+      this.eventsTable = store.eventsTable;
 
-    this.notificationTopic = props.notificationTopic ?? new sns.Topic(this, 'NotificationTopic', {
-      displayName: 'Config compliance transitions',
-      masterKey: props.encryptionKey ?? kms.Alias.fromAliasName(this, 'AwsManagedSnsKey', 'alias/aws/sns'),
-      enforceSSL: true,
-    });
+      this.notificationTopic = props.notificationTopic ?? new sns.Topic(this, 'NotificationTopic', {
+        displayName: 'Config compliance transitions',
+        masterKey: props.encryptionKey ?? kms.Alias.fromAliasName(this, 'AwsManagedSnsKey', 'alias/aws/sns'),
+        enforceSSL: true,
+      });
 
-    const historyRetentionDays = historyRetention.isUnresolved()
-      ? Token.asString(historyRetention.toDays())
-      : String(historyRetention.toDays());
-    const pipeline = createEventPipeline(this, {
-      eventBus: this.eventBus,
-      complianceTable: this.complianceTable,
-      eventsTable: this.eventsTable,
-      notificationTopic: this.notificationTopic,
-      encryptionKey: props.encryptionKey,
-      removalPolicy,
-      historyRetentionDays,
-      batchSize,
-      maxBatchingWindow,
-      maxConcurrency,
-    });
-    this.bufferQueue = pipeline.bufferQueue;
-    this.deadLetterQueue = pipeline.deadLetterQueue;
-    this.eventHandler = pipeline.handler;
-
-    if (props.aggregator) {
-      this.reconciliationHandler = new ComplianceReconciliation(this, 'Reconciliation', {
-        aggregator: props.aggregator,
+      const historyRetentionDays = historyRetention.isUnresolved()
+        ? Token.asString(historyRetention.toDays())
+        : String(historyRetention.toDays());
+      const pipeline = createEventPipeline(this, {
+        eventBus: this.eventBus,
         complianceTable: this.complianceTable,
         eventsTable: this.eventsTable,
         notificationTopic: this.notificationTopic,
         encryptionKey: props.encryptionKey,
         removalPolicy,
         historyRetentionDays,
-        interval: props.reconciliationInterval,
-        timeout: props.reconciliationTimeout,
-      }).handler;
-    } else if (props.reconciliationInterval !== undefined || props.reconciliationTimeout !== undefined) {
-      throw new Error('reconciliationInterval and reconciliationTimeout need an aggregator to reconcile against, got none: '
-        + 'set aggregator (for example ComplianceAggregator.organization()), or leave them out');
-    }
-
-    const dashboardOptions = props.dashboard ?? {};
-    const activityCheck = new AccountActivityCheck(this, 'AccountActivityCheck', {
-      complianceTable: this.complianceTable,
-      createFunction: (fnScope, fnId, fnProps) => new CheckAccountActivityFunction(fnScope, fnId, fnProps),
-      silentAccountPeriod: dashboardOptions.silentAccountPeriod,
-      silentAccountExclusions: dashboardOptions.silentAccountExclusions,
-      encryptionKey: props.encryptionKey,
-      removalPolicy,
-    });
-    this.dashboard = new ComplianceDashboard(this, 'Dashboard', {
-      ...dashboardOptions,
-      eventHandler: pipeline.handler,
-      eventHandlerLogGroup: pipeline.logGroup,
-      bufferQueue: pipeline.bufferQueue,
-      deadLetterQueue: pipeline.deadLetterQueue,
-      accountActivityFunction: activityCheck.function,
-      reconcileFunction: this.reconciliationHandler,
-    }).dashboard;
-
-    if (props.organizationRules?.length || props.organizationConformancePacks?.length) {
-      new OrganizationCompliance(this, 'OrganizationCompliance', {
-        organizationId: props.organizationId,
-        rules: props.organizationRules,
-        conformancePacks: props.organizationConformancePacks,
+        batchSize,
+        maxBatchingWindow,
+        maxConcurrency,
       });
-    }
+      this.bufferQueue = pipeline.bufferQueue;
+      this.deadLetterQueue = pipeline.deadLetterQueue;
+      this.eventHandler = pipeline.handler;
 
-    if (props.complianceApi) {
-      this.complianceApiConstruct = new ComplianceApi(this, 'ComplianceApi', {
-        ...props.complianceApi,
+      if (props.aggregator) {
+        this.reconciliationHandler = new ComplianceReconciliation(this, 'Reconciliation', {
+          aggregator: props.aggregator,
+          complianceTable: this.complianceTable,
+          eventsTable: this.eventsTable,
+          notificationTopic: this.notificationTopic,
+          encryptionKey: props.encryptionKey,
+          removalPolicy,
+          historyRetentionDays,
+          interval: props.reconciliationInterval,
+          timeout: props.reconciliationTimeout,
+        }).handler;
+      } else if (props.reconciliationInterval !== undefined || props.reconciliationTimeout !== undefined) {
+        throw new Error('reconciliationInterval and reconciliationTimeout need an aggregator to reconcile against, got none: '
+          + 'set aggregator (for example ComplianceAggregator.organization()), or leave them out');
+      }
+
+      const dashboardOptions = props.dashboard ?? {};
+      const activityCheck = new AccountActivityCheck(this, 'AccountActivityCheck', {
         complianceTable: this.complianceTable,
-        eventsTable: this.eventsTable,
+        createFunction: (fnScope, fnId, fnProps) => new CheckAccountActivityFunction(fnScope, fnId, fnProps),
+        silentAccountPeriod: dashboardOptions.silentAccountPeriod,
+        silentAccountExclusions: dashboardOptions.silentAccountExclusions,
         encryptionKey: props.encryptionKey,
         removalPolicy,
       });
-      this.complianceApiUrl = this.complianceApiConstruct.url;
-    }
+      this.dashboard = new ComplianceDashboard(this, 'Dashboard', {
+        ...dashboardOptions,
+        eventHandler: pipeline.handler,
+        eventHandlerLogGroup: pipeline.logGroup,
+        bufferQueue: pipeline.bufferQueue,
+        deadLetterQueue: pipeline.deadLetterQueue,
+        accountActivityFunction: activityCheck.function,
+        reconcileFunction: this.reconciliationHandler,
+      }).dashboard;
 
-    if (props.dailyReport) {
-      const report = new DailyReport(this, 'DailyReport', {
-        ...props.dailyReport,
-        complianceTable: this.complianceTable,
-        eventsTable: this.eventsTable,
-        notificationTopic: this.notificationTopic,
-        encryptionKey: props.encryptionKey,
-        removalPolicy,
-      });
-      this.dailyReportBucket = report.bucket;
-      this.dailyReportHandler = report.handler;
-    }
+      if (props.organizationRules?.length || props.organizationConformancePacks?.length) {
+        new OrganizationCompliance(this, 'OrganizationCompliance', {
+          organizationId: props.organizationId,
+          rules: props.organizationRules,
+          conformancePacks: props.organizationConformancePacks,
+        });
+      }
 
-    if (props.historyArchive) {
-      const archive = new HistoryArchive(this, 'HistoryArchive', {
-        ...props.historyArchive,
-        eventsTable: this.eventsTable,
-        encryptionKey: props.encryptionKey,
-        removalPolicy,
-      });
-      this.historyArchiveBucket = archive.bucket;
-      this.historyArchiveHandler = archive.handler;
+      if (props.complianceApi) {
+        this.complianceApiConstruct = new ComplianceApi(this, 'ComplianceApi', {
+          ...props.complianceApi,
+          complianceTable: this.complianceTable,
+          eventsTable: this.eventsTable,
+          encryptionKey: props.encryptionKey,
+          removalPolicy,
+        });
+        this.complianceApiUrl = this.complianceApiConstruct.url;
+      }
+
+      if (props.dailyReport) {
+        const report = new DailyReport(this, 'DailyReport', {
+          ...props.dailyReport,
+          complianceTable: this.complianceTable,
+          eventsTable: this.eventsTable,
+          notificationTopic: this.notificationTopic,
+          encryptionKey: props.encryptionKey,
+          removalPolicy,
+        });
+        this.dailyReportBucket = report.bucket;
+        this.dailyReportHandler = report.handler;
+      }
+
+      if (props.historyArchive) {
+        const archive = new HistoryArchive(this, 'HistoryArchive', {
+          ...props.historyArchive,
+          eventsTable: this.eventsTable,
+          encryptionKey: props.encryptionKey,
+          removalPolicy,
+        });
+        this.historyArchiveBucket = archive.bucket;
+        this.historyArchiveHandler = archive.handler;
+      }
+    } catch (error) {
+      throw atConstructPath('ConfigMonitoringMaster', this, error);
     }
   }
 

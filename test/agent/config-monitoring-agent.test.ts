@@ -226,11 +226,11 @@ describe('ConfigMonitoringAgent, validation', () => {
   });
 
   test('fails when maxEventAge is not whole seconds', () => {
-    expect(() => synth({ maxEventAge: Duration.millis(90_500) })).toThrow(/^maxEventAge must be a whole number of seconds/);
+    expect(() => synth({ maxEventAge: Duration.millis(90_500) })).toThrow(/^ConfigMonitoringAgent at 'Agent\/Agent': maxEventAge must be a whole number of seconds/);
   });
 
   test('fails when forwardedEvents is empty', () => {
-    expect(() => synth({ forwardedEvents: [] })).toThrow(/^forwardedEvents must name at least one event type, got \[\]/);
+    expect(() => synth({ forwardedEvents: [] })).toThrow(/^ConfigMonitoringAgent at 'Agent\/Agent': forwardedEvents must name at least one event type, got \[\]/);
   });
 
   test('fails when ConfigEventType.of() gets an empty detail-type', () => {
