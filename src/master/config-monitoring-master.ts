@@ -19,6 +19,7 @@ import { createComplianceStore } from './compliance-store';
 import { AccountActivityCheck } from './dashboard/account-activity-check';
 import { ComplianceDashboard, type ComplianceDashboardOptions } from './dashboard/compliance-dashboard';
 import { createEventPipeline } from './event-pipeline';
+import { HANDLER_METRIC_NAMES } from './handler-metric-names';
 import { DEFAULT_EVENT_BUS_NAME, grantAgentsPutEvents, monitoringEventBusArn, validatePrincipals } from './monitoring-event-bus';
 import { OrganizationCompliance } from './organization/organization-compliance';
 import type { OrganizationConformancePack } from './organization/organization-conformance-pack';
@@ -506,6 +507,22 @@ export class ConfigMonitoringMaster extends Construct {
    */
   public metricDeadLetterDepth(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  /**
+   * Any metric the event handler emits, by name: `EventsProcessed`, `EventsSkipped`, `EventsFailed`,
+   * `EventsDeadLettered`, `StaleOrDuplicateEvents`, `ComplianceTransitions`, `NonCompliantTransitions` or
+   * `NotificationsSent`.
+   *
+   * @param metricName one of the names above; any other fails at synth, since its alarm would never fire
+   * @default - sum over 5 minutes
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (!HANDLER_METRIC_NAMES.includes(metricName)) {
+      throw new Error(`ConfigMonitoringMaster at '${this.node.path}': metric() got '${metricName}', which the event handler `
+        + `does not emit: use one of ${HANDLER_METRIC_NAMES.join(', ')}`);
+    }
+    return this.handlerMetric(metricName, props);
   }
 
   private handlerMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
