@@ -1,7 +1,7 @@
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as events from 'aws-cdk-lib/aws-events';
 import * as config from 'aws-cdk-lib/aws-config';
+import * as events from 'aws-cdk-lib/aws-events';
 import { ComplianceRule, ConfigEventType, ConfigMonitoringAgent, ConfigMonitoringAgentProps, ConfigMonitoringMaster, ConformancePack, Recording, Remediation, RemediationDocument } from '../../src';
 
 const ENV = { account: '222222222222', region: 'us-east-1' };
