@@ -15,6 +15,7 @@ import { EventForwarding } from './forwarding/event-forwarding';
 import { ConfigRecording } from './recording/config-recording';
 import { Recording } from './recording/recording';
 import { AccountComplianceRules } from './rules/account-compliance-rules';
+import { atConstructPath } from '../common/validation';
 import { ComplianceRule } from './rules/compliance-rule';
 import { ConformancePack } from './rules/conformance-pack';
 
@@ -135,42 +136,46 @@ export class ConfigMonitoringAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: ConfigMonitoringAgentProps) {
     super(scope, id);
-    checkAgentLayout(this);
+    try {
+      checkAgentLayout(this);
 
-    const options = {
-      centralEventBus: props.centralEventBus,
-      forwardedEvents: props.forwardedEvents ?? [ConfigEventType.CONFIGURATION_ITEM_CHANGE, ConfigEventType.COMPLIANCE_CHANGE],
-      retryAttempts: props.retryAttempts ?? 185,
-      maxEventAge: props.maxEventAge ?? Duration.hours(24),
-      // The remediation executions of the agent's own rules are forwarded too, so the master can link and notify them.
-      remediations: (props.rules ?? []).filter((rule) => rule.remediation !== undefined).map((rule) => ({
-        documentName: rule.remediation!.documentName,
-        configRuleName: rule.ruleName,
-        resourceType: rule.remediation!._resourceType(),
-      })),
-    };
-    validateForwarding(this, options);
+      const options = {
+        centralEventBus: props.centralEventBus,
+        forwardedEvents: props.forwardedEvents ?? [ConfigEventType.CONFIGURATION_ITEM_CHANGE, ConfigEventType.COMPLIANCE_CHANGE],
+        retryAttempts: props.retryAttempts ?? 185,
+        maxEventAge: props.maxEventAge ?? Duration.hours(24),
+        // The remediation executions of the agent's own rules are forwarded too, so the master can link and notify them.
+        remediations: (props.rules ?? []).filter((rule) => rule.remediation !== undefined).map((rule) => ({
+          documentName: rule.remediation!.documentName,
+          configRuleName: rule.ruleName,
+          resourceType: rule.remediation!._resourceType(),
+        })),
+      };
+      validateForwarding(this, options);
 
-    const forwarding = (props.forwarding ?? EventForwarding.direct())._bind(this, options);
-    this.forwardRule = forwarding.rule;
-    this.forwardRole = forwarding.role;
-    this.deadLetterQueue = forwarding.deadLetterQueue;
-    this.processor = forwarding.processor;
-    this.enrichedForwarder = forwarding.enrichedForwarder;
+      const forwarding = (props.forwarding ?? EventForwarding.direct())._bind(this, options);
+      this.forwardRule = forwarding.rule;
+      this.forwardRole = forwarding.role;
+      this.deadLetterQueue = forwarding.deadLetterQueue;
+      this.processor = forwarding.processor;
+      this.enrichedForwarder = forwarding.enrichedForwarder;
 
-    const recording = new ConfigRecording(this, 'Recording', { recording: props.recording ?? Recording.create() });
-    this.deliveryBucket = recording.deliveryBucket;
-    this.recordingCostAlarm = recording.costAlarm;
+      const recording = new ConfigRecording(this, 'Recording', { recording: props.recording ?? Recording.create() });
+      this.deliveryBucket = recording.deliveryBucket;
+      this.recordingCostAlarm = recording.costAlarm;
 
-    if ((props.rules ?? []).length > 0 || (props.conformancePacks ?? []).length > 0) {
-      this.complianceRules = new AccountComplianceRules(this, 'ComplianceRules', {
-        rules: props.rules,
-        conformancePacks: props.conformancePacks,
-        // Rules and packs need a recorder and its channel: depend on the whole recording (empty when adopted).
-        recorder: recording,
-      });
+      if ((props.rules ?? []).length > 0 || (props.conformancePacks ?? []).length > 0) {
+        this.complianceRules = new AccountComplianceRules(this, 'ComplianceRules', {
+          rules: props.rules,
+          conformancePacks: props.conformancePacks,
+          // Rules and packs need a recorder and its channel: depend on the whole recording (empty when adopted).
+          recorder: recording,
+        });
+      }
+      this.configRules = this.complianceRules?.configRules ?? [];
+    } catch (error) {
+      throw atConstructPath('ConfigMonitoringAgent', this, error);
     }
-    this.configRules = this.complianceRules?.configRules ?? [];
   }
 
   /**
@@ -183,6 +188,21 @@ export class ConfigMonitoringAgent extends Construct {
       throw new Error(`remediationRole('${ruleName}'): the agent has no rules: add the rule with its remediation to rules`);
     }
     return this.complianceRules.remediationRole(ruleName);
+  }
+
+  /**
+   * The role SSM Automation assumes to remediate the resources of a rule inside a conformance pack built with
+   * `ConformancePack.fromRules()`: grant it what a custom document needs.
+   *
+   * @param packName the name of a pack in `conformancePacks`
+   * @param ruleName the name of a rule of that pack that has a remediation
+   */
+  public packRemediationRole(packName: string, ruleName: string): iam.IRole {
+    if (!this.complianceRules) {
+      throw new Error(`packRemediationRole('${packName}', '${ruleName}'): the agent has no conformance packs: `
+        + 'add the pack, built with ConformancePack.fromRules(), to conformancePacks');
+    }
+    return this.complianceRules.packRemediationRole(packName, ruleName);
   }
 
   /**

@@ -19,6 +19,7 @@ import { createComplianceStore } from './compliance-store';
 import { AccountActivityCheck } from './dashboard/account-activity-check';
 import { ComplianceDashboard, type ComplianceDashboardOptions } from './dashboard/compliance-dashboard';
 import { createEventPipeline } from './event-pipeline';
+import { HANDLER_METRIC_NAMES } from './handler-metric-names';
 import { checkMasterLayout } from './master-layout';
 import { DEFAULT_EVENT_BUS_NAME, grantAgentsPutEvents, monitoringEventBusArn, validatePrincipals } from './monitoring-event-bus';
 import { OrganizationCompliance } from './organization/organization-compliance';
@@ -26,12 +27,13 @@ import type { OrganizationConformancePack } from './organization/organization-co
 import type { OrganizationRule } from './organization/organization-rule';
 import { DailyReport } from './reporting/daily-report';
 import { DailyReportOptions } from './reporting/daily-report-options';
+import type { WritePathResources } from './write-path-resources';
 import {
   validateDurationInRange,
   validateIntegerInRange,
   validateWholeUnits,
-} from './validation';
-import type { WritePathResources } from './write-path-resources';
+  atConstructPath,
+} from '../common/validation';
 import { CheckAccountActivityFunction } from '../handlers/check-account-activity-function';
 
 /** The CloudWatch namespace of the handler's embedded metrics. */
@@ -313,147 +315,151 @@ export class ConfigMonitoringMaster extends Construct {
 
   private readonly complianceApiConstruct?: ComplianceApi;
 
-  constructor(scope: Construct, id: string, props: ConfigMonitoringMasterProps = {}) {
+  constructor(scope: Construct, id: string, props: ConfigMonitoringMasterProps) {
     super(scope, id);
-    checkMasterLayout(this);
+    try {
+      checkMasterLayout(this);
 
-    const agentAccounts = validatePrincipals(props);
-    if (props.eventBus !== undefined) {
-      if (props.eventBusName !== undefined) {
-        throw new Error(`eventBusName cannot be combined with eventBus, got '${props.eventBusName}' and a bus: `
-          + 'name the bus where you create it, or leave eventBus out to let the master create one');
+      const agentAccounts = validatePrincipals(props);
+      if (props.eventBus !== undefined) {
+        if (props.eventBusName !== undefined) {
+          throw new Error(`eventBusName cannot be combined with eventBus, got '${props.eventBusName}' and a bus: `
+            + 'name the bus where you create it, or leave eventBus out to let the master create one');
+        }
+        validateOwnBus(this, props.eventBus);
       }
-      validateOwnBus(this, props.eventBus);
-    }
 
-    const historyRetention = props.historyRetention ?? Duration.days(365);
-    validateDurationInRange('historyRetention', historyRetention, Duration.days(1), undefined,
-      'keep history for at least Duration.days(1)');
-    validateWholeUnits('historyRetention', historyRetention, 'days');
+      const historyRetention = props.historyRetention ?? Duration.days(365);
+      validateDurationInRange('historyRetention', historyRetention, Duration.days(1), undefined,
+        'keep history for at least Duration.days(1)');
+      validateWholeUnits('historyRetention', historyRetention, 'days');
 
-    const batchSize = props.batchSize ?? 100;
-    const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(10);
-    const maxConcurrency = props.maxConcurrency ?? 5;
-    validateBatching(batchSize, maxBatchingWindow);
-    validateIntegerInRange('maxConcurrency', maxConcurrency, 2, 1000,
-      'Lambda needs at least 2 concurrent invocations per SQS event source and allows at most 1,000');
+      const batchSize = props.batchSize ?? 100;
+      const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(10);
+      const maxConcurrency = props.maxConcurrency ?? 5;
+      validateBatching(batchSize, maxBatchingWindow);
+      validateIntegerInRange('maxConcurrency', maxConcurrency, 2, 1000,
+        'Lambda needs at least 2 concurrent invocations per SQS event source and allows at most 1,000');
 
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+      const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    this.eventBus = props.eventBus ?? new events.EventBus(this, 'EventBus', {
-      eventBusName: props.eventBusName ?? DEFAULT_EVENT_BUS_NAME,
-      description: 'Config events forwarded by the config-monitoring agents',
-    });
-    grantAgentsPutEvents(this, this.eventBus, props.organizationId, agentAccounts);
-
-    const store = createComplianceStore(this, {
-      encryptionKey: props.encryptionKey,
-      removalPolicy,
-      historyStream: props.historyArchive !== undefined,
-    });
-    this.complianceTable = store.complianceTable;
-    this.eventsTable = store.eventsTable;
-
-    this.notificationTopic = props.notificationTopic ?? new sns.Topic(this, 'NotificationTopic', {
-      displayName: 'Config compliance transitions',
-      masterKey: props.encryptionKey ?? kms.Alias.fromAliasName(this, 'AwsManagedSnsKey', 'alias/aws/sns'),
-      enforceSSL: true,
-    });
-
-    const historyRetentionDays = historyRetention.isUnresolved()
-      ? Token.asString(historyRetention.toDays())
-      : String(historyRetention.toDays());
-    const writePath: WritePathResources = {
-      complianceTable: this.complianceTable,
-      eventsTable: this.eventsTable,
-      notificationTopic: this.notificationTopic,
-      encryptionKey: props.encryptionKey,
-      removalPolicy,
-      historyRetentionDays,
-    };
-    const pipeline = createEventPipeline(this, {
-      ...writePath,
-      eventBus: this.eventBus,
-      batchSize,
-      maxBatchingWindow,
-      maxConcurrency,
-    });
-    this.bufferQueue = pipeline.bufferQueue;
-    this.deadLetterQueue = pipeline.deadLetterQueue;
-    this.eventHandler = pipeline.handler;
-
-    if (props.aggregator) {
-      this.reconciliationHandler = new ComplianceReconciliation(this, 'Reconciliation', {
-        ...writePath,
-        aggregator: props.aggregator,
-        interval: props.reconciliationInterval,
-        timeout: props.reconciliationTimeout,
-      }).handler;
-    } else if (props.reconciliationInterval !== undefined || props.reconciliationTimeout !== undefined) {
-      throw new Error('reconciliationInterval and reconciliationTimeout need an aggregator to reconcile against, got none: '
-        + 'set aggregator (for example ComplianceAggregator.organization()), or leave them out');
-    }
-
-    const dashboardOptions = props.dashboard ?? {};
-    const activityCheck = new AccountActivityCheck(this, 'AccountActivityCheck', {
-      complianceTable: this.complianceTable,
-      createFunction: (fnScope, fnId, fnProps) => new CheckAccountActivityFunction(fnScope, fnId, fnProps),
-      silentAccountPeriod: dashboardOptions.silentAccountPeriod,
-      silentAccountExclusions: dashboardOptions.silentAccountExclusions,
-      encryptionKey: props.encryptionKey,
-      removalPolicy,
-    });
-    this.dashboard = new ComplianceDashboard(this, 'Dashboard', {
-      ...dashboardOptions,
-      eventHandler: pipeline.handler,
-      eventHandlerLogGroup: pipeline.logGroup,
-      bufferQueue: pipeline.bufferQueue,
-      deadLetterQueue: pipeline.deadLetterQueue,
-      accountActivityFunction: activityCheck.function,
-      reconcileFunction: this.reconciliationHandler,
-    }).dashboard;
-
-    if (props.organizationRules?.length || props.organizationConformancePacks?.length) {
-      new OrganizationCompliance(this, 'OrganizationCompliance', {
-        organizationId: props.organizationId,
-        rules: props.organizationRules,
-        conformancePacks: props.organizationConformancePacks,
+      this.eventBus = props.eventBus ?? new events.EventBus(this, 'EventBus', {
+        eventBusName: props.eventBusName ?? DEFAULT_EVENT_BUS_NAME,
+        description: 'Config events forwarded by the config-monitoring agents',
       });
-    }
+      grantAgentsPutEvents(this, this.eventBus, props.organizationId, agentAccounts);
 
-    if (props.complianceApi) {
-      this.complianceApiConstruct = new ComplianceApi(this, 'ComplianceApi', {
-        ...props.complianceApi,
-        complianceTable: this.complianceTable,
-        eventsTable: this.eventsTable,
+      const store = createComplianceStore(this, {
         encryptionKey: props.encryptionKey,
         removalPolicy,
+        historyStream: props.historyArchive !== undefined,
       });
-      this.complianceApiUrl = this.complianceApiConstruct.url;
-    }
+      this.complianceTable = store.complianceTable;
+      this.eventsTable = store.eventsTable;
 
-    if (props.dailyReport) {
-      const report = new DailyReport(this, 'DailyReport', {
-        ...props.dailyReport,
+      this.notificationTopic = props.notificationTopic ?? new sns.Topic(this, 'NotificationTopic', {
+        displayName: 'Config compliance transitions',
+        masterKey: props.encryptionKey ?? kms.Alias.fromAliasName(this, 'AwsManagedSnsKey', 'alias/aws/sns'),
+        enforceSSL: true,
+      });
+
+      const historyRetentionDays = historyRetention.isUnresolved()
+        ? Token.asString(historyRetention.toDays())
+        : String(historyRetention.toDays());
+      const writePath: WritePathResources = {
         complianceTable: this.complianceTable,
         eventsTable: this.eventsTable,
         notificationTopic: this.notificationTopic,
         encryptionKey: props.encryptionKey,
         removalPolicy,
+        historyRetentionDays,
+      };
+      const pipeline = createEventPipeline(this, {
+        ...writePath,
+        eventBus: this.eventBus,
+        batchSize,
+        maxBatchingWindow,
+        maxConcurrency,
       });
-      this.dailyReportBucket = report.bucket;
-      this.dailyReportHandler = report.handler;
-    }
+      this.bufferQueue = pipeline.bufferQueue;
+      this.deadLetterQueue = pipeline.deadLetterQueue;
+      this.eventHandler = pipeline.handler;
 
-    if (props.historyArchive) {
-      const archive = new HistoryArchive(this, 'HistoryArchive', {
-        ...props.historyArchive,
-        eventsTable: this.eventsTable,
+      if (props.aggregator) {
+        this.reconciliationHandler = new ComplianceReconciliation(this, 'Reconciliation', {
+          ...writePath,
+          aggregator: props.aggregator,
+          interval: props.reconciliationInterval,
+          timeout: props.reconciliationTimeout,
+        }).handler;
+      } else if (props.reconciliationInterval !== undefined || props.reconciliationTimeout !== undefined) {
+        throw new Error('reconciliationInterval and reconciliationTimeout need an aggregator to reconcile against, got none: '
+          + 'set aggregator (for example ComplianceAggregator.organization()), or leave them out');
+      }
+
+      const dashboardOptions = props.dashboard ?? {};
+      const activityCheck = new AccountActivityCheck(this, 'AccountActivityCheck', {
+        complianceTable: this.complianceTable,
+        createFunction: (fnScope, fnId, fnProps) => new CheckAccountActivityFunction(fnScope, fnId, fnProps),
+        silentAccountPeriod: dashboardOptions.silentAccountPeriod,
+        silentAccountExclusions: dashboardOptions.silentAccountExclusions,
         encryptionKey: props.encryptionKey,
         removalPolicy,
       });
-      this.historyArchiveBucket = archive.bucket;
-      this.historyArchiveHandler = archive.handler;
+      this.dashboard = new ComplianceDashboard(this, 'Dashboard', {
+        ...dashboardOptions,
+        eventHandler: pipeline.handler,
+        eventHandlerLogGroup: pipeline.logGroup,
+        bufferQueue: pipeline.bufferQueue,
+        deadLetterQueue: pipeline.deadLetterQueue,
+        accountActivityFunction: activityCheck.function,
+        reconcileFunction: this.reconciliationHandler,
+      }).dashboard;
+
+      if (props.organizationRules?.length || props.organizationConformancePacks?.length) {
+        new OrganizationCompliance(this, 'OrganizationCompliance', {
+          organizationId: props.organizationId,
+          rules: props.organizationRules,
+          conformancePacks: props.organizationConformancePacks,
+        });
+      }
+
+      if (props.complianceApi) {
+        this.complianceApiConstruct = new ComplianceApi(this, 'ComplianceApi', {
+          ...props.complianceApi,
+          complianceTable: this.complianceTable,
+          eventsTable: this.eventsTable,
+          encryptionKey: props.encryptionKey,
+          removalPolicy,
+        });
+        this.complianceApiUrl = this.complianceApiConstruct.url;
+      }
+
+      if (props.dailyReport) {
+        const report = new DailyReport(this, 'DailyReport', {
+          ...props.dailyReport,
+          complianceTable: this.complianceTable,
+          eventsTable: this.eventsTable,
+          notificationTopic: this.notificationTopic,
+          encryptionKey: props.encryptionKey,
+          removalPolicy,
+        });
+        this.dailyReportBucket = report.bucket;
+        this.dailyReportHandler = report.handler;
+      }
+
+      if (props.historyArchive) {
+        const archive = new HistoryArchive(this, 'HistoryArchive', {
+          ...props.historyArchive,
+          eventsTable: this.eventsTable,
+          encryptionKey: props.encryptionKey,
+          removalPolicy,
+        });
+        this.historyArchiveBucket = archive.bucket;
+        this.historyArchiveHandler = archive.handler;
+      }
+    } catch (error) {
+      throw atConstructPath('ConfigMonitoringMaster', this, error);
     }
   }
 
@@ -503,6 +509,22 @@ export class ConfigMonitoringMaster extends Construct {
    */
   public metricDeadLetterDepth(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  /**
+   * Any metric the event handler emits, by name: `EventsProcessed`, `EventsSkipped`, `EventsFailed`,
+   * `EventsDeadLettered`, `StaleOrDuplicateEvents`, `ComplianceTransitions`, `NonCompliantTransitions` or
+   * `NotificationsSent`.
+   *
+   * @param metricName one of the names above; any other fails at synth, since its alarm would never fire
+   * @default - sum over 5 minutes
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (!HANDLER_METRIC_NAMES.includes(metricName)) {
+      throw new Error(`ConfigMonitoringMaster at '${this.node.path}': metric() got '${metricName}', which the event handler `
+        + `does not emit: use one of ${HANDLER_METRIC_NAMES.join(', ')}`);
+    }
+    return this.handlerMetric(metricName, props);
   }
 
   private handlerMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {

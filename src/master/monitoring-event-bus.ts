@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { MAX_AGENT_ACCOUNTS, validateAccountId, validateOrganizationId } from './validation';
+import { MAX_AGENT_ACCOUNTS, validateAccountId, validateOrganizationId } from '../common/validation';
 
 /**
  * The `source` of the events the master accepts: Config's own events, the agents' enriched envelopes, and the status
@@ -128,6 +128,13 @@ function statementId(scope: Construct, kind: string): string {
  */
 export function monitoringEventBusArn(account: string, region: string, eventBusName: string): string {
   validateAccountId('account', account);
+  if (!Token.isUnresolved(region) && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw new Error(`region must be an AWS region such as 'eu-west-1', got '${region}': pass the master's region`);
+  }
+  if (!Token.isUnresolved(eventBusName) && !/^[A-Za-z0-9._-]{1,256}$/.test(eventBusName)) {
+    throw new Error(`eventBusName must be 1 to 256 letters, digits, '.', '_' or '-', got '${eventBusName}': `
+      + "pass the name of the master's bus (not its ARN), or leave it out for 'config-monitoring'");
+  }
   const partition = Token.isUnresolved(region) ? Aws.PARTITION : (RegionInfo.get(region).partition ?? Aws.PARTITION);
   return `arn:${partition}:events:${region}:${account}:event-bus/${eventBusName}`;
 }

@@ -1,7 +1,8 @@
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as config from 'aws-cdk-lib/aws-config';
 import * as events from 'aws-cdk-lib/aws-events';
-import { ConfigEventType, ConfigMonitoringAgent, ConfigMonitoringAgentProps, ConfigMonitoringMaster, Recording } from '../../src';
+import { ComplianceRule, ConfigEventType, ConfigMonitoringAgent, ConfigMonitoringAgentProps, ConfigMonitoringMaster, ConformancePack, Recording, Remediation, RemediationDocument } from '../../src';
 
 const ENV = { account: '222222222222', region: 'us-east-1' };
 const CENTRAL_BUS_ARN = 'arn:aws:events:eu-west-1:111111111111:event-bus/config-monitoring';
@@ -36,6 +37,18 @@ describe('ConfigMonitoringAgent, recording by default', () => {
     const { agent } = synth();
 
     expect(() => agent.remediationRole('restricted-ssh')).toThrow(/remediationRole\('restricted-ssh'\): the agent has no rules/);
+    expect(() => agent.packRemediationRole('p', 'restricted-ssh')).toThrow(/packRemediationRole\('p', 'restricted-ssh'\): the agent has no conformance packs/);
+  });
+
+  test('packRemediationRole() returns the automation role of a rule inside a conformance pack', () => {
+    const { agent, template } = synth({
+      conformancePacks: [ConformancePack.fromRules('p', [ComplianceRule.managed(config.ManagedRuleIdentifiers.EC2_SECURITY_GROUPS_INCOMING_SSH_DISABLED, {
+        remediation: Remediation.manual({ document: RemediationDocument.of('My-Runbook') }),
+      })])],
+    });
+    const roles = Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.includes('Remediation'));
+    expect(roles).toHaveLength(1);
+    expect(Stack.of(agent).resolve(agent.packRemediationRole('p', 'incoming-ssh-disabled').roleArn)).toEqual({ 'Fn::GetAtt': [roles[0], 'Arn'] });
   });
 });
 
@@ -213,11 +226,11 @@ describe('ConfigMonitoringAgent, validation', () => {
   });
 
   test('fails when maxEventAge is not whole seconds', () => {
-    expect(() => synth({ maxEventAge: Duration.millis(90_500) })).toThrow(/^maxEventAge must be a whole number of seconds/);
+    expect(() => synth({ maxEventAge: Duration.millis(90_500) })).toThrow(/^ConfigMonitoringAgent at 'Agent\/Agent': maxEventAge must be a whole number of seconds/);
   });
 
   test('fails when forwardedEvents is empty', () => {
-    expect(() => synth({ forwardedEvents: [] })).toThrow(/^forwardedEvents must name at least one event type, got \[\]/);
+    expect(() => synth({ forwardedEvents: [] })).toThrow(/^ConfigMonitoringAgent at 'Agent\/Agent': forwardedEvents must name at least one event type, got \[\]/);
   });
 
   test('fails when ConfigEventType.of() gets an empty detail-type', () => {

@@ -186,6 +186,20 @@ describe('ConfigMonitoringMaster.eventBusArn', () => {
       .toBe('arn:aws-us-gov:events:us-gov-west-1:111111111111:event-bus/config-monitoring');
   });
 
+  test('fails on a region or bus name that cannot be in an event bus ARN, naming the prop and the fix', () => {
+    expect(() => ConfigMonitoringMaster.eventBusArn('111111111111', '111111111111'))
+      .toThrow("region must be an AWS region such as 'eu-west-1', got '111111111111'");
+    expect(() => ConfigMonitoringMaster.eventBusArn('111111111111', 'eu-west-1',
+      'arn:aws:events:eu-west-1:111111111111:event-bus/config-monitoring'))
+      .toThrow(/^eventBusName must be 1 to 256 letters, digits, '.', '_' or '-', got 'arn:aws:events:.*': pass the name/);
+  });
+
+  test('the props are required: a master without them does not compile', () => {
+    const stack = new Stack(new App(), 'Master', { env: ENV });
+    // @ts-expect-error -- organizationId or agentAccounts must be given, so the props cannot be left out
+    expect(() => new ConfigMonitoringMaster(stack, 'Monitoring')).toThrow();
+  });
+
   test('an agent stack can import it without a cross-stack reference', () => {
     const stack = new Stack(new App(), 'Agent', { env: { account: '222222222222', region: 'us-east-1' } });
     const bus = events.EventBus.fromEventBusArn(stack, 'Central', ConfigMonitoringMaster.eventBusArn('111111111111', 'eu-west-1'));

@@ -13,8 +13,13 @@ function create(props: ConfigMonitoringMasterProps, prepare?: (stack: Stack) => 
 const accounts = (n: number) => Array.from({ length: n }, (_, i) => String(100000000000 + i));
 
 describe('principals', () => {
+  test('names the construct path in front of the prop, the value and the fix', () => {
+    expect(() => create({ organizationId: 'o-xyz' })).toThrow(new RegExp("^ConfigMonitoringMaster at 'Master/Monitoring': "
+      + "organizationId must be 'o-' followed by 10 to 32 lowercase letters or digits, got 'o-xyz': use the id"));
+  });
+
   test('fails when neither organizationId nor agentAccounts is set', () => {
-    expect(() => create({})).toThrow(/^organizationId or agentAccounts must be set, got neither: set organizationId .* or list the member accounts in agentAccounts$/);
+    expect(() => create({})).toThrow(/^ConfigMonitoringMaster at 'Master\/Monitoring': organizationId or agentAccounts must be set, got neither: set organizationId .* or list the member accounts in agentAccounts$/);
   });
 
   test.each([
@@ -40,7 +45,7 @@ describe('principals', () => {
   });
 
   test('fails when agentAccounts is empty', () => {
-    expect(() => create({ agentAccounts: [] })).toThrow(/^agentAccounts must list at least one account, got \[\]/);
+    expect(() => create({ agentAccounts: [] })).toThrow(/^ConfigMonitoringMaster at 'Master\/Monitoring': agentAccounts must list at least one account, got \[\]/);
   });
 
   test('the bus policy stays under its 10,240-character cap: fails when agentAccounts lists more than 50 accounts, and points to organizationId', () => {
@@ -94,7 +99,7 @@ describe('event bus', () => {
 describe('history retention', () => {
   test.each([Duration.hours(23), Duration.seconds(0), Duration.minutes(90)])('fails when historyRetention is %s, shorter than a day', (historyRetention) => {
     expect(() => create({ organizationId: ORG, historyRetention }))
-      .toThrow(new RegExp(`^historyRetention must be at least 1 day, got ${historyRetention.toHumanString()}: keep history for at least Duration.days\\(1\\)$`));
+      .toThrow(new RegExp(`^ConfigMonitoringMaster at 'Master/Monitoring': historyRetention must be at least 1 day, got ${historyRetention.toHumanString()}: keep history for at least Duration.days\\(1\\)$`));
   });
 
   test('fails when historyRetention is not a whole number of days', () => {

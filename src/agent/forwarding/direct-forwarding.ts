@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import type { ConfigEventType } from './config-event-type';
 import { remediationEventPattern, RemediationEventSource } from './remediation-events';
 import { createDeadLetterQueue } from '../../common/dead-letter-queue';
-import { validateDurationInRange, validateIntegerInRange, validateWholeUnits } from '../../master/validation';
+import { validateDurationInRange, validateIntegerInRange, validateWholeUnits } from '../../common/validation';
 
 /** How the forwarding target is built. */
 export interface EventForwardingOptions {

@@ -129,7 +129,7 @@ export class ConfigRecording extends Construct {
     });
     // The channel needs the recorder (NoAvailableConfigurationRecorderException) and a bucket policy that already
     // lets AWS Config write (InsufficientDeliveryPolicyException); the recorder needs nothing of the channel.
-    this.deliveryChannel.addDependency(this.recorder);
+    this.deliveryChannel.node.addDependency(this.recorder);
     for (const dependency of destination.dependencies) this.deliveryChannel.node.addDependency(dependency);
 
     options.notificationTopic?.addToResourcePolicy(new iam.PolicyStatement({

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
-import { validateDurationInRange, validateWholeUnits } from '../../master/validation';
+import { validateDurationInRange, validateWholeUnits } from '../../common/validation';
 
 /**
  * Options for a delivery bucket the agent creates in the member account.

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct, IDependable } from 'constructs';
 import { ComplianceRule } from './compliance-rule';
 import { ConformancePack } from './conformance-pack';
-import { constructIdOf, validateUniqueRuleNames } from './rule-names';
+import { constructIdOf, validateUniqueNames } from './rule-names';
 
 /** Properties of `AccountComplianceRules`. */
 export interface AccountComplianceRulesProps {
@@ -50,8 +50,8 @@ export class AccountComplianceRules extends Construct {
     super(scope, id);
     const rules = props.rules ?? [];
     const packs = props.conformancePacks ?? [];
-    validateUniqueRuleNames('rules', rules.map((rule) => rule.ruleName));
-    validateUniqueRuleNames('conformancePacks', packs.map((pack) => pack.packName));
+    validateUniqueNames('rules', rules.map((rule) => rule.ruleName), 'ruleName');
+    validateUniqueNames('conformancePacks', packs.map((pack) => pack.packName), 'packName');
     const ids = new Set<string>();
     const uniqueId = (name: string, suffix: string) => {
       const base = `${constructIdOf(name)}${suffix}`;

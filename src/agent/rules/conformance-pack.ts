@@ -4,7 +4,8 @@ import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IDependable } from 'constructs';
 import { ComplianceRule } from './compliance-rule';
-import { validateUniqueRuleNames } from './rule-names';
+import { validateUniqueNames } from './rule-names';
+import { validateS3Uri } from '../../common/s3-uri';
 
 /**
  * The largest `TemplateBody` Config takes, in bytes.
@@ -62,7 +63,7 @@ export abstract class ConformancePack {
       throw new Error(`rules of conformance pack '${packName}' must hold at least one rule, got []: `
         + 'pass ComplianceRule values, or leave the pack out');
     }
-    validateUniqueRuleNames(`rules of conformance pack '${packName}'`, rules.map((rule) => rule.ruleName));
+    validateUniqueNames(`rules of conformance pack '${packName}'`, rules.map((rule) => rule.ruleName), 'ruleName');
     return new RulesConformancePack(packName, rules);
   }
 
@@ -97,10 +98,7 @@ export abstract class ConformancePack {
    */
   public static fromS3Uri(packName: string, uri: string, options: ConformancePackTemplateOptions = {}): ConformancePack {
     validatePackName(packName);
-    if (!Token.isUnresolved(uri) && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+/.test(uri)) {
-      throw new Error(`uri of conformance pack '${packName}' must be 's3://<bucket>/<key>', got '${uri}': `
-        + "for example 's3://my-templates/packs/operational-best-practices.yaml'");
-    }
+    validateS3Uri(`uri of conformance pack '${packName}'`, uri);
     return new TemplateConformancePack(packName, { templateS3Uri: uri }, options);
   }
 

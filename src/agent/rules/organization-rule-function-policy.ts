@@ -1,7 +1,7 @@
 import { CfnResource, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { validateOrganizationId } from '../../master/validation';
+import { validateOrganizationId } from '../../common/validation';
 
 /** Properties of `OrganizationRuleFunctionPolicy`. */
 export interface OrganizationRuleFunctionPolicyProps {

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IDependable } from 'constructs';
 import { dropUndefined } from '../../common/drop-undefined';
-import { validateDurationInRange, validateIntegerInRange, validateWholeUnits } from '../../master/validation';
+import { validateDurationInRange, validateIntegerInRange, validateWholeUnits } from '../../common/validation';
 
 /** The SSM parameter that carries the automation role: always set by the library (docs/guide/deploy-pitfalls.md). */
 export const AUTOMATION_ASSUME_ROLE = 'AutomationAssumeRole';

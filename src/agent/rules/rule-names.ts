@@ -1,12 +1,12 @@
 import { Token } from 'aws-cdk-lib';
 
 /** Throws when two resolved names are the same: Config identifies rules (and packs) by name. */
-export function validateUniqueRuleNames(prop: string, names: string[]): void {
+export function validateUniqueNames(prop: string, names: string[], nameProp: 'ruleName' | 'packName'): void {
   const seen = new Set<string>();
   for (const name of names) {
     if (Token.isUnresolved(name)) continue;
     if (seen.has(name)) {
-      throw new Error(`${prop} must have distinct names, got '${name}' twice: give one of them another ruleName`);
+      throw new Error(`${prop} must have distinct names, got '${name}' twice: give one of them another ${nameProp}`);
     }
     seen.add(name);
   }

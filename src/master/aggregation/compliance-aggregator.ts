@@ -3,7 +3,7 @@ import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeNagFinding, nagRendering } from '../../common/nag-acknowledgement';
-import { validateAccountId } from '../validation';
+import { validateAccountId } from '../../common/validation';
 
 /** The name Control Tower gives the organization aggregator it creates in the audit account. */
 const CONTROL_TOWER_AGGREGATOR_NAME = 'aws-controltower-GuardrailsComplianceAggregator';

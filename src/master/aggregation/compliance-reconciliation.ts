@@ -7,8 +7,8 @@ import { Construct } from 'constructs';
 import { ComplianceAggregator, type BoundAggregator } from './compliance-aggregator';
 import { createMonitoringFunction, DEFAULT_FUNCTION_IDS } from '../../common/monitoring-function';
 import { acknowledgeNagFinding, nagRendering } from '../../common/nag-acknowledgement';
+import { validateDurationInRange } from '../../common/validation';
 import { ReconcileComplianceFunction } from '../../handlers/reconcile-compliance-function';
-import { validateDurationInRange } from '../validation';
 import { grantTransitionPublishing, type WritePathResources } from '../write-path-resources';
 
 /**

@@ -11,8 +11,8 @@ import type { ComplianceApiOptions } from './compliance-api-options';
 import { grantLogsUseOfKey } from '../../common/logs-key-grant';
 import { createMonitoringFunction, FUNCTION_LOG_RETENTION } from '../../common/monitoring-function';
 import { acknowledgeNagFinding } from '../../common/nag-acknowledgement';
+import { validateIntegerInRange } from '../../common/validation';
 import { ComplianceApiFunction } from '../../handlers/compliance-api-function';
-import { validateIntegerInRange } from '../validation';
 
 // Index names and routes follow src/runtime/api/index-keys.ts and router.ts: change both sides together.
 

@@ -12,8 +12,8 @@ import { createDeadLetterQueue } from '../../common/dead-letter-queue';
 import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAccessLogging } from '../../common/logged-bucket';
 import { createMonitoringFunction } from '../../common/monitoring-function';
 import { acknowledgeObjectPrefixWildcard } from '../../common/nag-acknowledgement';
+import { validateDurationInRange, validateWholeUnits } from '../../common/validation';
 import { ArchiveHistoryFunction } from '../../handlers/archive-history-function';
-import { validateDurationInRange, validateWholeUnits } from '../validation';
 
 /** The only prefix the function writes (src/runtime/archive/archive-layout.ts: ARCHIVE_PREFIX). */
 export const ARCHIVE_PREFIX = 'history/';

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { resolved, validateAccountList, validateLength, validatePattern } from './organization-validation';
+import { validateS3Uri } from '../../common/s3-uri';
 
 const PACK_NAME = /^[a-zA-Z][-a-zA-Z0-9]*$/;
 const MAX_TEMPLATE_BODY_BYTES = 51_200;
@@ -67,9 +68,7 @@ class BodyTemplate extends ConformancePackTemplate {
 class S3Template extends ConformancePackTemplate {
   constructor(private readonly uri: string) {
     super();
-    validatePattern('the conformance pack template URI', uri, /^s3:\/\/[^/]+\/.+$/, "look like 's3://<bucket>/<key>'",
-      "use the object's S3 URI, not its https URL or ARN");
-    validateLength('the conformance pack template URI', uri, 1, 1024, 'use a shorter key');
+    validateS3Uri('the conformance pack template URI', uri);
   }
 
   public _props() {

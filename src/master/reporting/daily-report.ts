@@ -12,8 +12,8 @@ import { DailyReportOptions } from './daily-report-options';
 import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAccessLogging } from '../../common/logged-bucket';
 import { createMonitoringFunction } from '../../common/monitoring-function';
 import { acknowledgeObjectPrefixWildcard } from '../../common/nag-acknowledgement';
+import { validateDurationInRange, validateWholeUnits } from '../../common/validation';
 import { DailyReportFunction } from '../../handlers/daily-report-function';
-import { validateDurationInRange, validateWholeUnits } from '../validation';
 
 /** Scans a million items in under a minute; the rest is headroom for throttling retries on a busy table. */
 export const REPORT_TIMEOUT = Duration.minutes(10);

@@ -7,6 +7,7 @@ import { newStack, ownFunction, resourceOf, SHARED_FUNCTION_ARN, synth } from '.
 import { ComplianceRule, CustomRuleTrigger } from '../../../src/agent/rules/compliance-rule';
 import { ConformancePack, MAX_TEMPLATE_BODY_BYTES } from '../../../src/agent/rules/conformance-pack';
 import { Remediation, RemediationDocument } from '../../../src/agent/rules/remediation';
+import { ConformancePackTemplate } from '../../../src/master/organization/organization-conformance-pack';
 
 const GUARD_POLICY = 'rule versioning when resourceType == "AWS::S3::Bucket" { configuration.versioningConfiguration.status == "Enabled" }';
 
@@ -271,8 +272,24 @@ describe('conformance pack failures', () => {
       "uri of conformance pack 'p' must be 's3://<bucket>/<key>', got 'https://bucket.s3.amazonaws.com/key'");
   });
 
+  test('takes short and long valid bucket names, and rejects invalid ones with the bucket naming rule', () => {
+    expect(() => ConformancePack.fromS3Uri('p', 's3://abc/key.yaml')).not.toThrow();
+    expect(() => ConformancePack.fromS3Uri('p', `s3://${'a'.repeat(63)}/key.yaml`)).not.toThrow();
+    expect(() => ConformancePack.fromS3Uri('p', 's3://ab/key.yaml')).toThrow(
+      "uri of conformance pack 'p' names the bucket 'ab', which is not a valid S3 bucket name: a bucket name has 3 to 63");
+    expect(() => ConformancePack.fromS3Uri('p', 's3://My_Bucket/key.yaml')).toThrow(/names the bucket 'My_Bucket', which is not a valid/);
+  });
+
+  test('the organization pack checks its S3 URI as the account pack does', () => {
+    expect(() => ConformancePackTemplate.fromS3Uri('s3://abc/key.yaml')).not.toThrow();
+    expect(() => ConformancePackTemplate.fromS3Uri('s3://ab/key.yaml')).toThrow(
+      "the conformance pack template URI names the bucket 'ab', which is not a valid S3 bucket name");
+    expect(() => ConformancePackTemplate.fromS3Uri('https://bucket.s3.amazonaws.com/key')).toThrow(
+      "the conformance pack template URI must be 's3://<bucket>/<key>', got 'https://bucket.s3.amazonaws.com/key'");
+  });
+
   test('fails when two packs share a name', () => {
     expect(() => synth({ conformancePacks: [ConformancePack.fromS3Uri('p', 's3://bucket-name/a'), ConformancePack.fromS3Uri('p', 's3://bucket-name/b')] }))
-      .toThrow("conformancePacks must have distinct names, got 'p' twice");
+      .toThrow("conformancePacks must have distinct names, got 'p' twice: give one of them another packName");
   });
 });

@@ -381,7 +381,7 @@ describe('conformance packs', () => {
   });
 
   test('fails when the S3 URI is an https URL', () => {
-    expect(() => ConformancePackTemplate.fromS3Uri('https://bucket.s3.amazonaws.com/pack.yaml')).toThrow(/must look like 's3:\/\/<bucket>\/<key>'/);
+    expect(() => ConformancePackTemplate.fromS3Uri('https://bucket.s3.amazonaws.com/pack.yaml')).toThrow(/must be 's3:\/\/<bucket>\/<key>'/);
   });
 
   test.each([['starts with a digit', '1pack'], ['has an underscore', 'my_pack'], ['is too long', `p${'a'.repeat(128)}`]])(

@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 
 // Synth-time checks shared by the master and agent constructs. Every message names the prop, the value
 // and the fix, and every check skips values that are unresolved tokens (CfnParameter, Lazy, imports):
@@ -62,4 +63,16 @@ export function validateWholeUnits(prop: string, value: Duration, unit: 'seconds
     throw new Error(`${prop} must be a whole number of ${unit}, got ${value.toHumanString()}: `
       + `use Duration.${unit}(${Math.max(1, Math.round(amount))}) or another whole number`);
   }
+}
+
+/**
+ * The error to throw for `error` raised while building `construct`: its message prefixed with the construct's kind and
+ * path (`ConfigMonitoringMaster at 'Stack/Monitoring': …`), which in an app of many stacks says which one failed.
+ * An error that already names a path is returned as it is.
+ */
+export function atConstructPath(kind: string, construct: IConstruct, error: unknown): unknown {
+  if (!(error instanceof Error) || / at '[^']*': /.test(error.message.split('\n')[0])) return error;
+  const located = new Error(`${kind} at '${construct.node.path}': ${error.message}`);
+  located.stack = error.stack;
+  return located;
 }
