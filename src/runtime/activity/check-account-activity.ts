@@ -1,6 +1,6 @@
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { emfDocument } from '../observability/metrics';
-import { activityPartitionKeys, type AccountActivityItem } from '../store/account-activity-keys';
+import { readAccountActivityItems } from '../store/account-activity-items';
 
 /**
  * The read side of account activity: `checkAccountActivity()` (run on a schedule) reads every activity item and
@@ -52,24 +52,12 @@ export async function checkAccountActivity(
   const ignored = new Set(options.ignoredAccounts ?? []);
   const newestByAccount = new Map<string, number>();
   const silentRegions: SilentRegion[] = [];
-  for (const pk of activityPartitionKeys()) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ExclusiveStartKey: startKey,
-      }));
-      for (const item of (page.Items ?? []) as AccountActivityItem[]) {
-        if (ignored.has(item.account)) continue;
-        newestByAccount.set(item.account, Math.max(newestByAccount.get(item.account) ?? 0, item.last_event_ms));
-        if (nowMs - item.last_event_ms > options.silentAfterMs) {
-          silentRegions.push({ account: item.account, region: item.region, lastEventAt: item.last_event_at });
-        }
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+  for (const item of await readAccountActivityItems(client, tableName)) {
+    if (ignored.has(item.account)) continue;
+    newestByAccount.set(item.account, Math.max(newestByAccount.get(item.account) ?? 0, item.last_event_ms));
+    if (nowMs - item.last_event_ms > options.silentAfterMs) {
+      silentRegions.push({ account: item.account, region: item.region, lastEventAt: item.last_event_at });
+    }
   }
   const silentAccounts = [...newestByAccount]
     .filter(([, newest]) => nowMs - newest > options.silentAfterMs)

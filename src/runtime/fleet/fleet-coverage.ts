@@ -1,6 +1,7 @@
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { emfDocument } from '../observability/metrics';
-import { AccountActivityItem, activityPartitionKeys } from '../store/account-activity-keys';
+import { readAccountActivityItems } from '../store/account-activity-items';
+import type { AccountActivityItem } from '../store/account-activity-keys';
 
 /**
  * Fleet coverage: which accounts and regions should report, which do, and which never did or went silent.
@@ -138,24 +139,8 @@ export async function expectedAccounts(api: OrganizationsApi, options: ExpectedA
   return { accounts: [...found.values()].sort((a, b) => a.account.localeCompare(b.account)), calls, truncated };
 }
 
-/** Every activity item: a Query of each of the few activity partitions, every page. */
-export async function seenAccountRegions(client: DynamoDBDocumentClient, tableName: string): Promise<AccountActivityItem[]> {
-  const items: AccountActivityItem[] = [];
-  for (const pk of activityPartitionKeys()) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ExclusiveStartKey: startKey,
-      }));
-      items.push(...(page.Items ?? []) as AccountActivityItem[]);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-  }
-  return items;
-}
+/** Every account and region the master has seen (its account-activity items). */
+export const seenAccountRegions = readAccountActivityItems;
 
 /** An account and region, with what is known of its last report. */
 export interface AccountRegion {
