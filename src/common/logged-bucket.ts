@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { BUCKET_PROTECTION } from './bucket-protection';
 
 /**
  * The bucket that receives another bucket's server access logs (`AccessLogsBucket` under `scope`): SSE-S3, because
@@ -11,11 +12,7 @@ export function createAccessLogsBucket(scope: Construct, retention: Duration, no
   removalPolicy: RemovalPolicy): s3.Bucket {
   const bucket = new s3.Bucket(scope, 'AccessLogsBucket', {
     encryption: s3.BucketEncryption.S3_MANAGED,
-    enforceSSL: true,
-    minimumTLSVersion: 1.2,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    versioned: true,
+    ...BUCKET_PROTECTION,
     lifecycleRules: [
       { id: 'ExpireAccessLogs', expiration: retention },
       { id: 'ExpireOldVersions', noncurrentVersionExpiration: noncurrentVersionRetention, expiredObjectDeleteMarker: true },

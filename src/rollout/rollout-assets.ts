@@ -5,6 +5,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, IConstruct } from 'constructs';
 import { AgentAsset, ASSET_KEY_PREFIX } from './agent-template';
+import { BUCKET_PROTECTION } from '../common/bucket-protection';
 import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAccessLogging } from '../common/logged-bucket';
 import { acknowledgeNagFinding, nagRendering } from '../common/nag-acknowledgement';
 
@@ -84,11 +85,7 @@ export class RolloutAssetStack extends Stack {
         // Lambda reads the code with the deploying role of each account: SSE-S3, since a KMS key would need a grant
         // to every account of the organization.
         encryption: s3.BucketEncryption.S3_MANAGED,
-        enforceSSL: true,
-        minimumTLSVersion: 1.2,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        versioned: true,
+        ...BUCKET_PROTECTION,
         lifecycleRules: [{ id: 'ExpireOldVersions', noncurrentVersionExpiration: Duration.days(90) }],
         removalPolicy: RemovalPolicy.RETAIN,
       });

@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HistoryArchiveOptions } from './history-archive-options';
+import { BUCKET_PROTECTION, bucketEncryption } from '../../common/bucket-protection';
 import { createDeadLetterQueue } from '../../common/dead-letter-queue';
 import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAccessLogging } from '../../common/logged-bucket';
 import { createMonitoringFunction } from '../../common/monitoring-function';
@@ -96,16 +97,9 @@ export class HistoryArchive extends Construct {
     const logsBucket = props.serverAccessLogsBucket ?? createAccessLogsBucket(this, retention, ARCHIVE_NONCURRENT_VERSION_RETENTION, removalPolicy);
     if (!props.serverAccessLogsBucket) this.serverAccessLogsBucket = logsBucket as s3.Bucket;
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: key ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
-      encryptionKey: key,
-      // One data key per bucket instead of one KMS call per object.
-      bucketKeyEnabled: key ? true : undefined,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // An object overwritten or deleted by mistake (or by a compromised writer) can be recovered for 30 days.
-      versioned: true,
+      ...bucketEncryption(key),
+      // Versioned: an object overwritten or deleted by mistake (or by a compromised writer) can be recovered for 30 days.
+      ...BUCKET_PROTECTION,
       lifecycleRules: [
         {
           id: 'ArchiveHistory',

@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { DailyReportOptions } from './daily-report-options';
+import { BUCKET_PROTECTION, bucketEncryption } from '../../common/bucket-protection';
 import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAccessLogging } from '../../common/logged-bucket';
 import { createMonitoringFunction } from '../../common/monitoring-function';
 import { acknowledgeObjectPrefixWildcard } from '../../common/nag-acknowledgement';
@@ -84,16 +85,9 @@ export class DailyReport extends Construct {
       const logsBucket = props.serverAccessLogsBucket ?? createAccessLogsBucket(this, retention, NONCURRENT_VERSION_RETENTION, removalPolicy);
       if (!props.serverAccessLogsBucket) this.serverAccessLogsBucket = logsBucket;
       this.bucket = new s3.Bucket(this, 'Bucket', {
-        encryption: props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
-        encryptionKey: props.encryptionKey,
-        // One data key per bucket instead of one KMS call per object.
-        bucketKeyEnabled: props.encryptionKey ? true : undefined,
-        enforceSSL: true,
-        minimumTLSVersion: 1.2,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        // A report overwritten or deleted by mistake (or by a compromised writer) can be recovered for 30 days.
-        versioned: true,
+        ...bucketEncryption(props.encryptionKey),
+        // Versioned: a report overwritten or deleted by mistake (or by a compromised writer) can be recovered for 30 days.
+        ...BUCKET_PROTECTION,
         lifecycleRules: [
           { id: 'ExpireDatedReports', prefix: 'reports/', expiration: retention },
           {
