@@ -2,7 +2,7 @@ import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as events from 'aws-cdk-lib/aws-events';
-import { ComplianceRule, ConfigEventType, ConfigMonitoringAgent, ConfigMonitoringAgentProps, ConfigMonitoringMaster, ConformancePack, Recording, Remediation, RemediationDocument } from '../../src';
+import { ComplianceRule, ConfigEventType, ConfigMonitoringAgent, ConfigMonitoringAgentProps, ConfigMonitoringMaster, ConformancePack, EventForwarding, Recording, Remediation, RemediationDocument } from '../../src';
 
 const ENV = { account: '222222222222', region: 'us-east-1' };
 const CENTRAL_BUS_ARN = 'arn:aws:events:eu-west-1:111111111111:event-bus/config-monitoring';
@@ -21,6 +21,15 @@ function logicalId(template: Template, type: string, part: string): string {
   expect(ids).toHaveLength(1);
   return ids[0];
 }
+
+test('every function of the agent, the service-linked role\'s and the enriched forwarder\'s included, runs on arm64', () => {
+  for (const forwarding of [undefined, EventForwarding.enriched()]) {
+    const functions = Object.values(synth({ forwarding }).template.findResources('AWS::Lambda::Function'));
+
+    expect(functions.length).toBeGreaterThan(0);
+    expect(functions.map((f) => f.Properties.Architectures)).toEqual(functions.map(() => ['arm64']));
+  }
+});
 
 describe('ConfigMonitoringAgent, recording by default', () => {
   test('creates the recorder, the delivery channel and its bucket unless told to adopt existing ones', () => {
