@@ -1,4 +1,3 @@
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { emfDocument } from '../observability/metrics';
 import { readAccountActivityItems } from '../store/account-activity-items';
 import type { AccountActivityItem } from '../store/account-activity-keys';
