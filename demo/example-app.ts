@@ -6,11 +6,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
+  AccountFilter,
   BaselineRules,
   ComplianceAggregator,
   ComplianceRule,
   ConfigMonitoringAgent,
   ConfigMonitoringMaster,
+  ConfigMonitoringRollout,
   ConformancePack,
   DeliveryDestination,
   EventForwarding,
@@ -38,6 +40,13 @@ export const AGENT_REGIONS = ['eu-west-1', 'us-east-1'];
 
 /** The region where global resource types (IAM) are recorded. */
 export const HOME_REGION = 'eu-west-1';
+
+/** The management account, where the organization rollout deploys from (as in demo/local/rollout-step.ts). */
+export const MANAGEMENT_ENV = { account: '999999999999', region: 'eu-west-1' };
+
+/** The OUs the rollout targets: accounts outside Control Tower, and accounts enrolled in it. */
+export const WORKLOADS_OU = 'ou-ab12-workloads1';
+export const CONTROL_TOWER_OU = 'ou-ab12-controltower';
 
 /** A customer-managed key that only lets AWS services create grants (Control Tower's CT.KMS.PR.3). */
 function monitoringKey(scope: Construct, description: string): kms.Key {
@@ -126,13 +135,62 @@ export class AdoptingAgentStack extends cdk.Stack {
   }
 }
 
+/**
+ * The management account: the organization rollout (service-managed StackSets, auto-deployed to the OUs, direct
+ * forwarding, so no asset buckets), and the management account's own agent, which StackSets never reach.
+ */
+export class RolloutStack extends cdk.Stack {
+  public readonly rollout: ConfigMonitoringRollout;
+  public readonly agent: ConfigMonitoringAgent;
+
+  constructor(scope: Construct, id: string, props: cdk.StackProps) {
+    super(scope, id, props);
+    const centralEventBus = centralBus(this);
+    const [recordingAccount, adoptingAccount] = AGENT_ACCOUNTS;
+    this.rollout = new ConfigMonitoringRollout(this, 'Rollout', {
+      agent: {
+        centralEventBus,
+        rules: BaselineRules.recommended({ includeAccountLevelRules: false }),
+      },
+      // Global IAM types are recorded, and account-level rules deployed, in the home region only.
+      homeRegion: HOME_REGION,
+      homeRegionRules: BaselineRules.accountLevel(),
+      targets: [
+        // Accounts outside Control Tower: the agent creates the recorder. The recording account keeps its own stacks.
+        {
+          organizationalUnitIds: [WORKLOADS_OU],
+          regions: AGENT_REGIONS,
+          accounts: [recordingAccount],
+          accountFilter: AccountFilter.DIFFERENCE,
+        },
+        // Accounts enrolled in Control Tower: the agent adopts Control Tower's recorder. The adopting account keeps its
+        // own stacks.
+        {
+          organizationalUnitIds: [CONTROL_TOWER_OU],
+          regions: AGENT_REGIONS,
+          accounts: [adoptingAccount],
+          accountFilter: AccountFilter.DIFFERENCE,
+          recording: Recording.adoptExisting(),
+        },
+      ],
+    });
+    // This stack is in the home region: the account-level rules and the global resource types are recorded here.
+    this.agent = new ConfigMonitoringAgent(this, 'ManagementAccountAgent', {
+      centralEventBus,
+      rules: BaselineRules.recommended(),
+      recording: Recording.create({ globalResourceTypesRegion: HOME_REGION }),
+    });
+  }
+}
+
 /** The master's bus, addressed by ARN: no stack references another. */
 function centralBus(scope: Construct): events.IEventBus {
   return events.EventBus.fromEventBusArn(scope, 'CentralBus', ConfigMonitoringMaster.eventBusArn(MASTER_ENV.account, MASTER_ENV.region));
 }
 
 /**
- * The example organization: one master stack and an agent stack per member account and region.
+ * The example organization: one master stack, an agent stack per member account and region, and the management
+ * account's rollout to the organization's OUs.
  *
  * Every stack names its environment and no stack references another: each deploys on its own, in its own account.
  */
@@ -144,5 +202,6 @@ export function buildExampleApp(outdir?: string): cdk.App {
     new RecordingAgentStack(app, `ConfigMonitoringAgent-${recordingAccount}-${region}`, { env: { account: recordingAccount, region } });
     new AdoptingAgentStack(app, `ConfigMonitoringAgent-${adoptingAccount}-${region}`, { env: { account: adoptingAccount, region } });
   }
+  new RolloutStack(app, 'ConfigMonitoringRollout', { env: MANAGEMENT_ENV });
   return app;
 }

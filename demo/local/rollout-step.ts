@@ -1,66 +1,26 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as cdk from 'aws-cdk-lib';
-import * as events from 'aws-cdk-lib/aws-events';
-import { Construct } from 'constructs';
-import {
-  AccountFilter, BaselineRules, ConfigMonitoringAgent, ConfigMonitoringAgentProps, ConfigMonitoringMaster, ConfigMonitoringRollout,
-  Recording,
-} from '../../src';
 import { AccountsPage, compareCoverage, expectedAccounts, OrganizationsApi, seenAccountRegions } from '../../src/runtime/fleet/fleet-coverage';
+import { AGENT_REGIONS, CONTROL_TOWER_OU, HOME_REGION, MANAGEMENT_ENV, MASTER_ENV, RolloutStack, WORKLOADS_OU } from '../example-app';
 
-// The organization rollout of the example organization, and the fleet coverage check over what the replay saw.
+// The organization rollout of the example organization (the example app's RolloutStack), and the fleet coverage
+// check over what the replay saw.
 
 /** The example organization: the central account, the home region, and the OUs the rollout targets. */
 export const ORGANIZATION = {
-  management: { account: '999999999999', region: 'eu-west-1' },
-  central: { account: '111111111111', region: 'eu-west-1' },
-  homeRegion: 'eu-west-1',
-  regions: ['eu-west-1', 'us-east-1'],
-  workloadsOu: 'ou-ab12-workloads1',
-  controlTowerOu: 'ou-ab12-controltower',
+  management: MANAGEMENT_ENV,
+  central: MASTER_ENV,
+  homeRegion: HOME_REGION,
+  regions: AGENT_REGIONS,
+  workloadsOu: WORKLOADS_OU,
+  controlTowerOu: CONTROL_TOWER_OU,
 };
 
-/** The management account's stack: the rollout, and the management account's own agent from the same props. */
-export class OrganizationRolloutStack extends cdk.Stack {
-  public readonly rollout: ConfigMonitoringRollout;
-
-  constructor(scope: Construct, id: string, props: cdk.StackProps) {
-    super(scope, id, props);
-    const regional = BaselineRules.recommended({ includeAccountLevelRules: false });
-    const accountLevel = BaselineRules.recommended().filter((rule) => !regional.some((r) => r.ruleName === rule.ruleName));
-    const agent: ConfigMonitoringAgentProps = {
-      centralEventBus: events.EventBus.fromEventBusArn(this, 'CentralBus',
-        ConfigMonitoringMaster.eventBusArn(ORGANIZATION.central.account, ORGANIZATION.central.region)),
-      rules: regional,
-    };
-    this.rollout = new ConfigMonitoringRollout(this, 'Rollout', {
-      agent,
-      homeRegion: ORGANIZATION.homeRegion,
-      homeRegionRules: accountLevel,
-      targets: [
-        // 222222222222 keeps its own per-account stacks (the example app's enriching agent): excluded here.
-        {
-          organizationalUnitIds: [ORGANIZATION.workloadsOu],
-          regions: ORGANIZATION.regions,
-          accounts: ['222222222222'],
-          accountFilter: AccountFilter.DIFFERENCE,
-        },
-        { organizationalUnitIds: [ORGANIZATION.controlTowerOu], regions: ORGANIZATION.regions, recording: Recording.adoptExisting() },
-      ],
-    });
-    new ConfigMonitoringAgent(this, 'ManagementAccountAgent', {
-      ...agent,
-      rules: [...regional, ...accountLevel],
-      recording: Recording.create({ globalResourceTypesRegion: ORGANIZATION.homeRegion }),
-    });
-  }
-}
-
 /** Synthesizes the rollout and prints its StackSets, their targets and templates, and the management account's stack. */
-export function printRollout(outdir: string): OrganizationRolloutStack {
+export function printRollout(outdir: string): RolloutStack {
   const app = new cdk.App({ outdir });
-  const stack = new OrganizationRolloutStack(app, 'ConfigMonitoringRollout', { env: ORGANIZATION.management });
+  const stack = new RolloutStack(app, 'ConfigMonitoringRollout', { env: ORGANIZATION.management });
   const assembly = app.synth();
   for (const s of stack.rollout.stackSets) {
     const resources = Object.keys(s.template.Resources ?? {}).length;

@@ -1,5 +1,6 @@
-// The example organization of the demo (demo/example-app.ts), written against the Go binding: one master stack and
-// an agent stack per member account and region, synthesized into CDK_OUTDIR (or cdk.out), as `cdk synth` would.
+// The example organization of the demo (demo/example-app.ts), written against the Go binding: one master stack, an
+// agent stack per member account and region, and the management account's rollout to the organization's OUs,
+// synthesized into CDK_OUTDIR (or cdk.out), as `cdk synth` would.
 //
 // Every stack names its environment and no stack references another: each deploys on its own, in its own account.
 package main
@@ -21,5 +22,6 @@ func main() {
 		NewAdoptingAgentStack(app, "ConfigMonitoringAgent-"+adoptingAccount+"-"+region,
 			&awscdk.StackProps{Env: environment(adoptingAccount, region)})
 	}
+	NewRolloutStack(app, "ConfigMonitoringRollout", &awscdk.StackProps{Env: environment(managementAccount, managementRegion)})
 	app.Synth(nil)
 }

@@ -22,6 +22,13 @@ const (
 	adoptingAccount = "333333333333"
 	// homeRegion is where global resource types (IAM) are recorded.
 	homeRegion = "eu-west-1"
+	// managementAccount is where the organization rollout deploys from.
+	managementAccount = "999999999999"
+	managementRegion  = "eu-west-1"
+	// workloadsOU and controlTowerOU are the OUs the rollout targets: accounts outside Control Tower, and accounts
+	// enrolled in it.
+	workloadsOU    = "ou-ab12-workloads1"
+	controlTowerOU = "ou-ab12-controltower"
 )
 
 var agentRegions = []string{"eu-west-1", "us-east-1"}
@@ -141,6 +148,50 @@ func NewAdoptingAgentStack(scope constructs.Construct, id string, props *awscdk.
 	monitoring.NewConfigMonitoringAgent(stack, jsii.String("Agent"), &monitoring.ConfigMonitoringAgentProps{
 		CentralEventBus: centralBus(stack),
 		Recording:       monitoring.Recording_AdoptExisting(),
+	})
+	return stack
+}
+
+// NewRolloutStack is the management account: the organization rollout (service-managed StackSets, auto-deployed to
+// the OUs, direct forwarding, so no asset buckets), and the management account's own agent, which StackSets never
+// reach.
+func NewRolloutStack(scope constructs.Construct, id string, props *awscdk.StackProps) awscdk.Stack {
+	stack := awscdk.NewStack(scope, jsii.String(id), props)
+	bus := centralBus(stack)
+	regions := jsii.Strings(agentRegions...)
+	monitoring.NewConfigMonitoringRollout(stack, jsii.String("Rollout"), &monitoring.ConfigMonitoringRolloutProps{
+		Agent: &monitoring.ConfigMonitoringAgentProps{
+			CentralEventBus: bus,
+			Rules:           monitoring.BaselineRules_Recommended(&monitoring.BaselineRulesOptions{IncludeAccountLevelRules: jsii.Bool(false)}),
+		},
+		// Global IAM types are recorded, and account-level rules deployed, in the home region only.
+		HomeRegion:      jsii.String(homeRegion),
+		HomeRegionRules: monitoring.BaselineRules_AccountLevel(),
+		Targets: &[]*monitoring.RolloutTarget{
+			// Accounts outside Control Tower: the agent creates the recorder. The recording account keeps its own
+			// stacks.
+			{
+				OrganizationalUnitIds: jsii.Strings(workloadsOU),
+				Regions:               regions,
+				Accounts:              jsii.Strings(recordingAccount),
+				AccountFilter:         monitoring.AccountFilter_DIFFERENCE,
+			},
+			// Accounts enrolled in Control Tower: the agent adopts Control Tower's recorder. The adopting account
+			// keeps its own stacks.
+			{
+				OrganizationalUnitIds: jsii.Strings(controlTowerOU),
+				Regions:               regions,
+				Accounts:              jsii.Strings(adoptingAccount),
+				AccountFilter:         monitoring.AccountFilter_DIFFERENCE,
+				Recording:             monitoring.Recording_AdoptExisting(),
+			},
+		},
+	})
+	// This stack is in the home region: the account-level rules and the global resource types are recorded here.
+	monitoring.NewConfigMonitoringAgent(stack, jsii.String("ManagementAccountAgent"), &monitoring.ConfigMonitoringAgentProps{
+		CentralEventBus: bus,
+		Rules:           monitoring.BaselineRules_Recommended(nil),
+		Recording:       monitoring.Recording_Create(&monitoring.RecordingOptions{GlobalResourceTypesRegion: jsii.String(homeRegion)}),
 	})
 	return stack
 }

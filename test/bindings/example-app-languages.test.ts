@@ -50,8 +50,21 @@ describe('the example app in every language', () => {
   buildExampleApp(outdir).synth();
   const reference = templates(outdir);
 
-  test('the reference has the master and four agent stacks', () => {
-    expect(Object.keys(reference)).toHaveLength(5);
+  test('the reference has the master, four agent stacks and the rollout', () => {
+    expect(Object.keys(reference)).toHaveLength(6);
+    expect(Object.keys(reference)).toContain('ConfigMonitoringRollout.template.json');
+  });
+
+  // The rollout's agent templates are synthesized in an app of their own, inside the construct, and inlined.
+  const stackSetTemplates = (template: Template | undefined): Record<string, unknown> => Object.fromEntries(
+    Object.entries((template?.Resources ?? {}) as Record<string, { Type: string; Properties: { TemplateBody?: string } }>)
+      .filter(([, r]) => r.Type === 'AWS::CloudFormation::StackSet')
+      .map(([id, r]) => [id, r.Properties.TemplateBody === undefined ? undefined : JSON.parse(r.Properties.TemplateBody)]));
+  const referenceStackSets = stackSetTemplates(reference['ConfigMonitoringRollout.template.json']);
+
+  test('the reference rollout has two StackSets, each with its template inline', () => {
+    expect(Object.keys(referenceStackSets)).toHaveLength(2);
+    for (const body of Object.values(referenceStackSets)) expect(body).toEqual(expect.objectContaining({ Resources: expect.any(Object) }));
   });
 
   describe.each(LANGUAGES)('%s', (language: Language) => {
@@ -77,6 +90,14 @@ describe('the example app in every language', () => {
       for (const [file, template] of Object.entries(reference)) {
         // One template at a time, so that a difference names its stack.
         expect({ file, template: synthesized[file] }).toEqual({ file, template });
+      }
+    });
+
+    test('synthesizes the same StackSet templates (TemplateBody) in the rollout', () => {
+      const synthesized = stackSetTemplates(templates(languageOut)['ConfigMonitoringRollout.template.json']);
+      expect(Object.keys(synthesized)).toEqual(Object.keys(referenceStackSets));
+      for (const [stackSet, body] of Object.entries(referenceStackSets)) {
+        expect({ stackSet, body: synthesized[stackSet] }).toEqual({ stackSet, body });
       }
     });
   });

@@ -55,6 +55,7 @@ describe('cdk-nag AwsSolutions over the example app', () => {
       ...perRecordingAgent('us-east-1'),
       'AwsSolutions-SQS3 at ConfigMonitoringAgent-333333333333-eu-west-1/Agent/DeadLetterQueue',
       'AwsSolutions-SQS3 at ConfigMonitoringAgent-333333333333-us-east-1/Agent/DeadLetterQueue',
+      'AwsSolutions-SQS3 at ConfigMonitoringRollout/ManagementAccountAgent/DeadLetterQueue',
     ].sort();
     expect(acks).toEqual(expected);
   });

@@ -77,11 +77,22 @@ describe('Control Tower proactive controls over the example app', () => {
   const findings = guardApp(buildExampleApp(path.join(outdir, 'example')), { oneControlEach: true });
 
   test('every template is checked', () => {
-    expect(fs.readdirSync(path.join(outdir, 'example')).filter((f) => f.endsWith('.template.json'))).toHaveLength(5);
+    expect(fs.readdirSync(path.join(outdir, 'example')).filter((f) => f.endsWith('.template.json'))).toHaveLength(6);
   });
 
+  // The management account's agent in the rollout's stack has the rollout guide's props: no customer-managed key,
+  // no alarm topic, so the default-props exceptions apply to it (and to it only); its StackSets pass every control.
+  const ROLLOUT_TEMPLATE = 'ConfigMonitoringRollout.template.json';
+
   test('no failures beyond the documented exceptions', () => {
-    expect(unexcused(findings, EXCEPTIONS)).toEqual([]);
+    expect(unexcused(findings.filter((f) => f.template !== ROLLOUT_TEMPLATE), EXCEPTIONS)).toEqual([]);
+  });
+
+  test('the rollout\'s stack: its StackSets pass every control, its own agent has only the default-props exceptions', () => {
+    const rollout = findings.filter((f) => f.template === ROLLOUT_TEMPLATE);
+    expect(rollout.length).toBeGreaterThan(0);
+    expect(rollout.filter((f) => !f.resource.startsWith('ManagementAccountAgent'))).toEqual([]);
+    expect(unexcused(rollout, [...EXCEPTIONS, ...DEFAULT_PROPS_EXCEPTIONS])).toEqual([]);
   });
 
   test('the agent stacks that adopt an existing recorder pass every control', () => {

@@ -50,7 +50,7 @@ describe('cfn-lint over every template of the policy apps', () => {
     findings.push(...linted.findings.map((f) => ({ ...f, template: `${name}/${f.template}` })));
   }
 
-  test('every template is linted: the example app\'s five, the master variants\' two, the default props\' two', () => {
+  test('every template is linted: the example app\'s six, the master variants\' two, the default props\' two', () => {
     expect(targets.map((t) => `${path.basename(path.dirname(t.file))}/${path.basename(t.file)} ${t.region}`).sort()).toEqual([
       'default-props/DefaultAgent.template.json eu-west-1',
       'default-props/Defaults.template.json eu-west-1',
@@ -59,6 +59,7 @@ describe('cfn-lint over every template of the policy apps', () => {
       'example/ConfigMonitoringAgent-333333333333-eu-west-1.template.json eu-west-1',
       'example/ConfigMonitoringAgent-333333333333-us-east-1.template.json us-east-1',
       'example/ConfigMonitoringMaster.template.json eu-west-1',
+      'example/ConfigMonitoringRollout.template.json eu-west-1',
       'master-variants/Defaults.template.json eu-west-1',
       'master-variants/Own.template.json eu-west-1',
     ]);

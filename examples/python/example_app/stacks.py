@@ -1,4 +1,4 @@
-"""One master stack and the two kinds of agent stack of the example organization.
+"""One master stack, the two kinds of agent stack and the organization rollout of the example organization.
 
 The same app as demo/example-app.ts: the four-language test requires that both synthesize identical templates, so
 every construct id, prop and order of construction here matches the TypeScript reference.
@@ -14,11 +14,14 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from cdk_config_monitoring import (
+    AccountFilter,
     BaselineRules,
     ComplianceAggregator,
     ComplianceRule,
     ConfigMonitoringAgent,
+    ConfigMonitoringAgentProps,
     ConfigMonitoringMaster,
+    ConfigMonitoringRollout,
     ConformancePack,
     DeliveryDestination,
     EventForwarding,
@@ -27,6 +30,7 @@ from cdk_config_monitoring import (
     RecordingFrequency,
     Remediation,
     RemediationDocument,
+    RolloutTarget,
     SamplingRule,
 )
 
@@ -42,6 +46,13 @@ AGENT_REGIONS = ("eu-west-1", "us-east-1")
 
 # The region where global resource types (IAM) are recorded.
 HOME_REGION = "eu-west-1"
+
+# The management account, where the organization rollout deploys from, and the OUs it targets: accounts outside
+# Control Tower, and accounts enrolled in it.
+MANAGEMENT_ACCOUNT = "999999999999"
+MANAGEMENT_REGION = "eu-west-1"
+WORKLOADS_OU = "ou-ab12-workloads1"
+CONTROL_TOWER_OU = "ou-ab12-controltower"
 
 
 def monitoring_key(scope: Construct, description: str) -> kms.Key:
@@ -150,8 +161,60 @@ class AdoptingAgentStack(cdk.Stack):
         )
 
 
+class RolloutStack(cdk.Stack):
+    """The management account: the organization rollout, and the management account's own agent.
+
+    Service-managed StackSets, auto-deployed to the OUs, with direct forwarding (so no asset buckets); StackSets never
+    reach the management account, so it has an agent of its own.
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, env: cdk.Environment) -> None:
+        super().__init__(scope, construct_id, env=env)
+        bus = central_bus(self)
+        regions = list(AGENT_REGIONS)
+        self.rollout = ConfigMonitoringRollout(
+            self,
+            "Rollout",
+            agent=ConfigMonitoringAgentProps(
+                central_event_bus=bus,
+                rules=BaselineRules.recommended(include_account_level_rules=False),
+            ),
+            # Global IAM types are recorded, and account-level rules deployed, in the home region only.
+            home_region=HOME_REGION,
+            home_region_rules=BaselineRules.account_level(),
+            targets=[
+                # Accounts outside Control Tower: the agent creates the recorder. The recording account keeps its own
+                # stacks.
+                RolloutTarget(
+                    organizational_unit_ids=[WORKLOADS_OU],
+                    regions=regions,
+                    accounts=[RECORDING_ACCOUNT],
+                    account_filter=AccountFilter.DIFFERENCE,
+                ),
+                # Accounts enrolled in Control Tower: the agent adopts Control Tower's recorder. The adopting account
+                # keeps its own stacks.
+                RolloutTarget(
+                    organizational_unit_ids=[CONTROL_TOWER_OU],
+                    regions=regions,
+                    accounts=[ADOPTING_ACCOUNT],
+                    account_filter=AccountFilter.DIFFERENCE,
+                    recording=Recording.adopt_existing(),
+                ),
+            ],
+        )
+        # This stack is in the home region: the account-level rules and the global resource types are recorded here.
+        self.agent = ConfigMonitoringAgent(
+            self,
+            "ManagementAccountAgent",
+            central_event_bus=bus,
+            rules=BaselineRules.recommended(),
+            recording=Recording.create(global_resource_types_region=HOME_REGION),
+        )
+
+
 def build_example_app(outdir: Optional[str] = None) -> cdk.App:
-    """The example organization: one master stack and an agent stack per member account and region.
+    """The example organization: one master stack, an agent stack per member account and region, and the management
+    account's rollout to the organization's OUs.
 
     Every stack names its environment and no stack references another: each deploys on its own, in its own account.
     """
@@ -168,4 +231,7 @@ def build_example_app(outdir: Optional[str] = None) -> cdk.App:
             f"ConfigMonitoringAgent-{ADOPTING_ACCOUNT}-{region}",
             env=cdk.Environment(account=ADOPTING_ACCOUNT, region=region),
         )
+    RolloutStack(
+        app, "ConfigMonitoringRollout", env=cdk.Environment(account=MANAGEMENT_ACCOUNT, region=MANAGEMENT_REGION)
+    )
     return app

@@ -5,8 +5,8 @@ import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.StackProps;
 
 /**
- * The example organization: one master stack and an agent stack per member account and region, synthesized into
- * CDK_OUTDIR (or cdk.out), as {@code cdk synth} would.
+ * The example organization: one master stack, an agent stack per member account and region, and the management
+ * account's rollout to the organization's OUs, synthesized into CDK_OUTDIR (or cdk.out), as {@code cdk synth} would.
  *
  * <p>Every stack names its environment and no stack references another: each deploys on its own, in its own account.
  */
@@ -28,6 +28,8 @@ public final class ExampleApp {
             new RecordingAgentStack(app, "ConfigMonitoringAgent-" + recording + "-" + region, in(recording, region));
             new AdoptingAgentStack(app, "ConfigMonitoringAgent-" + adopting + "-" + region, in(adopting, region));
         }
+        new RolloutStack(app, "ConfigMonitoringRollout",
+                in(ExampleOrganization.MANAGEMENT_ACCOUNT, ExampleOrganization.MANAGEMENT_REGION));
         app.synth();
     }
 }

@@ -27,6 +27,13 @@ final class ExampleOrganization {
     /** The region where global resource types (IAM) are recorded. */
     static final String HOME_REGION = "eu-west-1";
 
+    /** The management account, where the organization rollout deploys from. */
+    static final String MANAGEMENT_ACCOUNT = "999999999999";
+    static final String MANAGEMENT_REGION = "eu-west-1";
+    /** The OUs the rollout targets: accounts outside Control Tower, and accounts enrolled in it. */
+    static final String WORKLOADS_OU = "ou-ab12-workloads1";
+    static final String CONTROL_TOWER_OU = "ou-ab12-controltower";
+
     private ExampleOrganization() {
     }
 
