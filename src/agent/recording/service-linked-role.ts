@@ -1,9 +1,9 @@
 import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SERVICE_LINKED_ROLE_HANDLER } from './service-linked-role-handler';
+import { createMonitoringFunction } from '../../common/monitoring-function';
 
 /** The service principal whose service-linked role the recorder uses. */
 const CONFIG_SERVICE = 'config.amazonaws.com';
@@ -55,20 +55,22 @@ export class ConfigServiceLinkedRole extends Construct {
     });
     if (!props.create) return;
 
-    const logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: logs.RetentionDays.ONE_YEAR,
+    // The library's function shape (own role writing only to its own log group, arm64), with inline code.
+    const { function: fn, role } = createMonitoringFunction(this, {
+      createFunction: (parent, functionId, options) => new lambda.Function(parent, functionId, {
+        ...options,
+        runtime: SERVICE_LINKED_ROLE_RUNTIME,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline(SERVICE_LINKED_ROLE_HANDLER),
+      }),
+      name: 'service-linked role',
+      roleDescription: 'Creates the AWS Config service-linked role if it is missing',
+      description: 'Creates the AWS Config service-linked role if it is missing; never deletes it',
+      memorySize: 128,
+      timeout: Duration.minutes(2),
+      environment: {},
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    // Its own role, so that the function carries no managed policy and may only write to its own log group.
-    const role = new iam.Role(this, 'Role', {
-      description: 'Creates the AWS Config service-linked role if it is missing',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupArn],
-    }));
-
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['iam:CreateServiceLinkedRole'],
       resources: [this.roleArn],
@@ -77,18 +79,6 @@ export class ConfigServiceLinkedRole extends Construct {
     // To tell "has been taken" by the role itself from any other invalid input.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iam:GetRole'], resources: [this.roleArn] }));
 
-    const fn = new lambda.Function(this, 'Function', {
-      description: 'Creates the AWS Config service-linked role if it is missing; never deletes it',
-      runtime: SERVICE_LINKED_ROLE_RUNTIME,
-      // Like every function of the library: Graviton costs less per GB-second.
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline(SERVICE_LINKED_ROLE_HANDLER),
-      role,
-      logGroup,
-      timeout: Duration.minutes(2),
-      memorySize: 128,
-    });
     this.function = fn;
     // A new logical id (not the AwsCustomResource's): CloudFormation does not let a custom resource change its
     // ServiceToken. The replaced resource had no Delete call, so replacing it leaves the role in place.
