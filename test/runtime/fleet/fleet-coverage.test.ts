@@ -4,7 +4,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   AccountsPage, ChildrenPage, compareCoverage, coverageEmf, expectedAccounts, OrganizationsApi, seenAccountRegions,
 } from '../../../src/runtime/fleet/fleet-coverage';
-import { AccountActivityItem, activityPartitionKey } from '../../../src/runtime/store/account-activity-keys';
+import type { AccountActivityItem } from '../../../src/runtime/store/account-activity-keys';
+import { accountActivityItem } from '../../support/account-activity-item';
 
 // The fleet coverage check against Organizations pages of the documented shapes (pagination, an empty page with a
 // NextToken, State and the older Status, suspended and closed accounts) and activity items of seen, silent and
@@ -45,17 +46,7 @@ function recordedOrganizations(): OrganizationsApi & { calls: string[] } {
   };
 }
 
-function activity(account: string, region: string, lastEventMs: number): AccountActivityItem {
-  return {
-    pk: activityPartitionKey(account),
-    sk: `${account}#${region}`,
-    item_type: 'ACCOUNT_ACTIVITY',
-    account,
-    region,
-    last_event_ms: lastEventMs,
-    last_event_at: new Date(lastEventMs).toISOString(),
-  };
-}
+const activity = accountActivityItem;
 
 /** A DocumentClient answering Query by partition, in pages of `pageSize`. */
 function activityTable(items: AccountActivityItem[], pageSize = 2): DynamoDBDocumentClient & { queries: number } {

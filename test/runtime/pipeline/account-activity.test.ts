@@ -4,6 +4,7 @@ import { Logger } from '../../../src/runtime/observability/logger';
 import { AccountActivityRecorder } from '../../../src/runtime/pipeline/account-activity-recorder';
 import { sightingOf, type AccountSighting } from '../../../src/runtime/pipeline/account-sighting';
 import { ACTIVITY_SHARDS, activityPartitionKey, activityPartitionKeys } from '../../../src/runtime/store/account-activity-keys';
+import { accountActivityItem } from '../../support/account-activity-item';
 import { complianceChangeEvent, configItemChangeEvent } from '../../support/config-events';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../support/local-dynamodb';
 import { masterTableSpecs } from '../../support/master-tables';
@@ -232,18 +233,7 @@ describe('AccountActivityRecorder', () => {
 
 describe('checkAccountActivity', () => {
   async function seed(account: string, region: string, lastEventMs: number) {
-    await db.documentClient.send(new PutCommand({
-      TableName: table,
-      Item: {
-        pk: activityPartitionKey(account),
-        sk: `${account}#${region}`,
-        item_type: 'ACCOUNT_ACTIVITY',
-        account,
-        region,
-        last_event_ms: lastEventMs,
-        last_event_at: new Date(lastEventMs).toISOString(),
-      },
-    }));
+    await db.documentClient.send(new PutCommand({ TableName: table, Item: accountActivityItem(account, region, lastEventMs) }));
   }
 
   test('an account is silent when none of its regions sent anything for longer than the period', async () => {
