@@ -6,10 +6,10 @@ import { IConstruct } from 'constructs';
 // those are CloudFormation's to validate at deploy time.
 
 /** An AWS Organizations organization id: `o-` + 10 to 32 lowercase letters or digits. */
-const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 
 /** A 12-digit AWS account id. */
-const ACCOUNT_ID = /^\d{12}$/;
+export const ACCOUNT_ID = /^\d{12}$/;
 
 /**
  * The most accounts `agentAccounts` accepts.

@@ -14,9 +14,9 @@ import {
 import { ConfigMonitoringAgentProps } from '../agent/config-monitoring-agent';
 import { Recording } from '../agent/recording/recording';
 import { ComplianceRule } from '../agent/rules/compliance-rule';
+import { ACCOUNT_ID } from '../common/validation';
 
 const OU_ID = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
-const ACCOUNT_ID = /^[0-9]{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]$/;
 const STACK_SET_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/;
 

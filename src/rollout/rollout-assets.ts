@@ -8,8 +8,8 @@ import { AgentAsset, ASSET_KEY_PREFIX } from './agent-template';
 import { BUCKET_PROTECTION } from '../common/bucket-protection';
 import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAccessLogging } from '../common/logged-bucket';
 import { acknowledgeNagFinding, nagRendering } from '../common/nag-acknowledgement';
+import { ORGANIZATION_ID } from '../common/validation';
 
-const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 const BUCKET_PREFIX = /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/;
 /** The longest region name (`ap-southeast-5`, `us-gov-west-1` ...) and its dash, which the bucket name adds. */
 const LONGEST_REGION_SUFFIX = '-ap-southeast-5'.length;
