@@ -136,11 +136,16 @@ project.eslint?.addRules({
         from: ['./src/agent', './src/master', './src/common'],
         message: 'The runtime is bundled into the handlers and must not import construct code.',
       },
+      {
+        target: './src/contract',
+        from: ['./src/agent', './src/master', './src/common', './src/rollout', './src/runtime', './src/handlers'],
+        message: 'The contract is shared by constructs and handlers and imports neither side.',
+      },
     ],
   }],
 });
 project.eslint?.addOverride({
-  files: ['src/runtime/**/*.ts'],
+  files: ['src/runtime/**/*.ts', 'src/contract/**/*.ts', 'src/handlers/*.lambda.ts'],
   rules: {
     'no-restricted-imports': ['error', {
       paths: [

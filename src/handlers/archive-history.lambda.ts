@@ -1,14 +1,15 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { readFunctionEnvironment } from '../contract/function-environments';
 import { archiveHistory } from '../runtime/archive/archive-history';
 import { S3ArchiveSink, SqsUnarchivableSink } from '../runtime/archive/archive-sinks';
-import { requireEnv } from '../runtime/environment';
 import { Logger } from '../runtime/observability/logger';
 
+const environment = readFunctionEnvironment('ArchiveHistory', process.env);
 const logger = new Logger();
-const sink = new S3ArchiveSink(new S3Client({}), requireEnv('ARCHIVE_BUCKET_NAME'));
-const unarchivable = new SqsUnarchivableSink(new SQSClient({}), requireEnv('DEAD_LETTER_QUEUE_URL'));
+const sink = new S3ArchiveSink(new S3Client({}), environment.archiveBucketName);
+const unarchivable = new SqsUnarchivableSink(new SQSClient({}), environment.deadLetterQueueUrl);
 
 /** Events-table stream (TTL removals only) → gzipped JSON Lines in S3. Thin: the work is in runtime/archive. */
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {

@@ -1,20 +1,21 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { ScheduledEvent } from 'aws-lambda';
+import { readFunctionEnvironment } from '../contract/function-environments';
 import { createDocumentClient } from '../runtime/aws-clients';
-import { positiveIntegerEnv, requireEnv } from '../runtime/environment';
 import { Logger } from '../runtime/observability/logger';
 import { generateDailyReport } from '../runtime/report/generate-daily-report';
 import { reportMetrics } from '../runtime/report/report-metrics';
 import { S3ReportSink, SnsSummaryPublisher } from '../runtime/report/report-sinks';
 
+const environment = readFunctionEnvironment('DailyReport', process.env);
 const client = createDocumentClient();
 const logger = new Logger();
-const complianceTable = requireEnv('COMPLIANCE_TABLE_NAME');
-const eventsTable = requireEnv('EVENTS_TABLE_NAME');
-const sink = new S3ReportSink(new S3Client({}), requireEnv('REPORT_BUCKET_NAME'));
-const publisher = new SnsSummaryPublisher(new SNSClient({}), requireEnv('NOTIFICATION_TOPIC_ARN'));
-const scanSegments = positiveIntegerEnv('SCAN_SEGMENTS');
+const complianceTable = environment.complianceTableName;
+const eventsTable = environment.eventsTableName;
+const sink = new S3ReportSink(new S3Client({}), environment.reportBucketName);
+const publisher = new SnsSummaryPublisher(new SNSClient({}), environment.notificationTopicArn);
+const scanSegments = environment.scanSegments;
 
 /** Schedule → daily report in S3, snapshot in the events table, summary on SNS. Thin: the work is in runtime/report. */
 export const handler = async (_event: ScheduledEvent): Promise<{ date: string; location: string }> => {

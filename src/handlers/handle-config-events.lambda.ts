@@ -1,8 +1,8 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { readFunctionEnvironment } from '../contract/function-environments';
 import { createDocumentClient } from '../runtime/aws-clients';
-import { positiveIntegerEnv, requireEnv } from '../runtime/environment';
 import { Logger } from '../runtime/observability/logger';
 import { AccountActivityRecorder } from '../runtime/pipeline/account-activity-recorder';
 import { DeadLetterQueue } from '../runtime/pipeline/dead-letter';
@@ -14,23 +14,24 @@ import { EvaluationLog } from '../runtime/store/evaluation-log';
 import { HistoryRepository } from '../runtime/store/history-repository';
 import { RemediationRepository } from '../runtime/store/remediation-repository';
 
+const environment = readFunctionEnvironment('HandleConfigEvents', process.env);
 const documentClient = createDocumentClient();
 const logger = new Logger();
-const deadLetters = new DeadLetterQueue(new SQSClient({}), requireEnv('DEAD_LETTER_QUEUE_URL'));
+const deadLetters = new DeadLetterQueue(new SQSClient({}), environment.deadLetterQueueUrl);
 const context: WriteContext = {
-  compliance: new ConfigComplianceRepository(documentClient, requireEnv('COMPLIANCE_TABLE_NAME')),
-  history: new HistoryRepository(documentClient, requireEnv('EVENTS_TABLE_NAME')),
-  evaluations: new EvaluationLog(documentClient, requireEnv('EVENTS_TABLE_NAME')),
-  notifier: new TransitionNotifier(new SNSClient({}), requireEnv('NOTIFICATION_TOPIC_ARN')),
+  compliance: new ConfigComplianceRepository(documentClient, environment.complianceTableName),
+  history: new HistoryRepository(documentClient, environment.eventsTableName),
+  evaluations: new EvaluationLog(documentClient, environment.eventsTableName),
+  notifier: new TransitionNotifier(new SNSClient({}), environment.notificationTopicArn),
   refusedNotifications: deadLetters,
-  historyRetentionDays: positiveIntegerEnv('HISTORY_RETENTION_DAYS'),
-  remediations: new RemediationRepository(documentClient, requireEnv('COMPLIANCE_TABLE_NAME'), requireEnv('EVENTS_TABLE_NAME')),
+  historyRetentionDays: environment.historyRetentionDays,
+  remediations: new RemediationRepository(documentClient, environment.complianceTableName, environment.eventsTableName),
   clockSkewMs: CLOCK_SKEW_MS,
   notificationLeaseMs: NOTIFICATION_LEASE_MS,
   now: () => new Date(),
 };
 // Module scope: its memory of what it wrote keeps the cost at one write per account-region per 15 minutes per container.
-const activity = new AccountActivityRecorder(documentClient, requireEnv('COMPLIANCE_TABLE_NAME'), { logger });
+const activity = new AccountActivityRecorder(documentClient, environment.complianceTableName, { logger });
 
 /** SQS buffer → compliance state, history and notifications. Thin: the write rules live in runtime/pipeline. */
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {

@@ -2,23 +2,24 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { parseForwardingSettings, SETTINGS_VARIABLE } from '../runtime/agent/forwarding-settings';
+import { readFunctionEnvironment } from '../contract/function-environments';
+import { parseForwardingSettings } from '../runtime/agent/forwarding-settings';
 import { OversizedItemResolver } from '../runtime/agent/oversized-item-resolver';
 import { processConfigEvents } from '../runtime/agent/process-config-events';
 import { PutEventsSender } from '../runtime/agent/put-events-sender';
-import { requireEnv } from '../runtime/environment';
 import { Logger } from '../runtime/observability/logger';
 import { DeadLetterQueue } from '../runtime/pipeline/dead-letter';
 
+const environment = readFunctionEnvironment('ProcessConfigEvents', process.env);
 const logger = new Logger();
-const settings = parseForwardingSettings(process.env[SETTINGS_VARIABLE]);
+const settings = parseForwardingSettings(environment.forwardingSettings);
 // The central bus may be in another region: the client must call that region's endpoint.
 const busRegion = settings.centralEventBusArn.split(':')[3] || undefined;
 const dependencies = {
   settings,
   sender: new PutEventsSender(new EventBridgeClient({ region: busRegion, retryMode: 'adaptive', maxAttempts: 3 })),
   resolver: new OversizedItemResolver(new S3Client({}), settings.oversizedItemsBucket, logger),
-  deadLetters: new DeadLetterQueue(new SQSClient({}), requireEnv('DEAD_LETTER_QUEUE_URL')),
+  deadLetters: new DeadLetterQueue(new SQSClient({}), environment.deadLetterQueueUrl),
   logger,
 };
 

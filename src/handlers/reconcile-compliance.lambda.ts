@@ -1,8 +1,8 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
+import { readFunctionEnvironment } from '../contract/function-environments';
 import { createDocumentClient } from '../runtime/aws-clients';
-import { positiveIntegerEnv, requireEnv } from '../runtime/environment';
 import { Logger } from '../runtime/observability/logger';
 import { CLOCK_SKEW_MS, NOTIFICATION_LEASE_MS } from '../runtime/pipeline/write-context';
 import { AggregatorReader } from '../runtime/reconciliation/aggregator-reader';
@@ -19,16 +19,17 @@ const MINUTE_MS = 60_000;
 /** Evaluations recorded this long before a pass are the only ones it may retire: aggregators lag their sources. */
 const RETIREMENT_GRACE_MS = 3 * 60 * MINUTE_MS;
 
+const environment = readFunctionEnvironment('ReconcileCompliance', process.env);
 const documentClient = createDocumentClient();
 const logger = new Logger();
-const complianceTableName = requireEnv('COMPLIANCE_TABLE_NAME');
-const notifier = new BaselineNotifier(new SNSClient({}), requireEnv('NOTIFICATION_TOPIC_ARN'));
+const complianceTableName = environment.complianceTableName;
+const notifier = new BaselineNotifier(new SNSClient({}), environment.notificationTopicArn);
 const context = {
   compliance: new ConfigComplianceRepository(documentClient, complianceTableName),
-  history: new HistoryRepository(documentClient, requireEnv('EVENTS_TABLE_NAME')),
-  evaluations: new EvaluationLog(documentClient, requireEnv('EVENTS_TABLE_NAME')),
+  history: new HistoryRepository(documentClient, environment.eventsTableName),
+  evaluations: new EvaluationLog(documentClient, environment.eventsTableName),
   notifier,
-  historyRetentionDays: positiveIntegerEnv('HISTORY_RETENTION_DAYS'),
+  historyRetentionDays: environment.historyRetentionDays,
   clockSkewMs: CLOCK_SKEW_MS,
   notificationLeaseMs: NOTIFICATION_LEASE_MS,
   now: () => new Date(),
@@ -36,8 +37,8 @@ const context = {
 // One attempt per SDK call: throttling is retried by our own full-jitter backoff, which knows the deadline.
 const configClient = new ConfigServiceClient({ maxAttempts: 1 });
 const state = new ReconciliationStateStore(documentClient, complianceTableName);
-const aggregatorName = requireEnv('AGGREGATOR_NAME');
-const intervalMs = positiveIntegerEnv('RECONCILIATION_INTERVAL_MINUTES') * MINUTE_MS;
+const aggregatorName = environment.aggregatorName;
+const intervalMs = environment.reconciliationIntervalMinutes * MINUTE_MS;
 
 /** Scheduled: resumes the unfinished reconciliation pass or starts a due one. Thin: the logic lives in runtime/reconciliation. */
 export const handler = async (_event: unknown, lambdaContext: Context): Promise<void> => {

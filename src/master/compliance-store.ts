@@ -2,35 +2,9 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-
-// Keys, index and attribute names follow docs/design/runtime-contract.md: change both sides together.
-
-/** The compliance table's status index: queried by `status_shard` = `<status>#00..15`, then `begins_with(status_sort, <type>#)`. */
-export const COMPLIANCE_INDEX_NAME = 'ConfigCompliance-Index';
-
-/** Attributes the status index carries besides its keys: what a "list by status and type" query returns. */
-export const COMPLIANCE_INDEX_ATTRIBUTES = [
-  'account',
-  'region',
-  'resource_id',
-  'resource_type',
-  'config_rule_name',
-  'compliance_status',
-  'last_evaluated',
-];
-
-/** The indexes that list one account's or one rule's items (the compliance API's filters without a status). */
-export const ACCOUNT_INDEX_NAME = 'ConfigComplianceByAccount-Index';
-export const RULE_INDEX_NAME = 'ConfigComplianceByRule-Index';
-
-/**
- * What the account and rule indexes project: the identity, which never changes, and the status, never
- * `last_evaluated`. A refresh (a newer evaluation, same status) then costs these indexes no write.
- */
-export const SCOPE_INDEX_ATTRIBUTES = ['account', 'region', 'resource_type', 'resource_id', 'config_rule_name', 'compliance_status'];
-
-/** The events table's TTL attribute (epoch seconds). */
-export const EVENTS_TTL_ATTRIBUTE = 'expires_at';
+import {
+  ACCOUNT_INDEX_NAME, EVENTS_TTL_ATTRIBUTE, RULE_INDEX_NAME, SCOPE_INDEX_ATTRIBUTES, STATUS_INDEX_ATTRIBUTES, STATUS_INDEX_NAME,
+} from '../contract/table-names';
 
 /** How the store's tables are built. */
 export interface ComplianceStoreOptions {
@@ -74,12 +48,12 @@ export function createComplianceStore(scope: Construct, options: ComplianceStore
   const complianceTable = new dynamodb.TableV2(scope, 'ComplianceTable', {
     ...common,
     globalSecondaryIndexes: [{
-      indexName: COMPLIANCE_INDEX_NAME,
+      indexName: STATUS_INDEX_NAME,
       // Sharded: a partition key of the status alone would put every item on four values.
       partitionKey: { name: 'status_shard', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'status_sort', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.INCLUDE,
-      nonKeyAttributes: COMPLIANCE_INDEX_ATTRIBUTES,
+      nonKeyAttributes: STATUS_INDEX_ATTRIBUTES,
     }, {
       indexName: ACCOUNT_INDEX_NAME,
       // Sharded like the status index, so a first recording of one large account spreads over 16 partitions.

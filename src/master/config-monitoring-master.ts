@@ -19,7 +19,6 @@ import { createComplianceStore } from './compliance-store';
 import { AccountActivityCheck } from './dashboard/account-activity-check';
 import { ComplianceDashboard, type ComplianceDashboardOptions } from './dashboard/compliance-dashboard';
 import { createEventPipeline } from './event-pipeline';
-import { HANDLER_METRIC_NAMES } from './handler-metric-names';
 import { checkMasterLayout } from './master-layout';
 import { DEFAULT_EVENT_BUS_NAME, grantAgentsPutEvents, monitoringEventBusArn, validatePrincipals } from './monitoring-event-bus';
 import { OrganizationCompliance } from './organization/organization-compliance';
@@ -28,16 +27,15 @@ import type { OrganizationRule } from './organization/organization-rule';
 import { DailyReport } from './reporting/daily-report';
 import { DailyReportOptions } from './reporting/daily-report-options';
 import type { WritePathResources } from './write-path-resources';
+import { functionMetric } from '../common/function-metric';
 import {
   validateDurationInRange,
   validateIntegerInRange,
   validateWholeUnits,
   atConstructPath,
 } from '../common/validation';
+import { type HandleConfigEventsMetric, HANDLE_CONFIG_EVENTS_METRICS } from '../contract/metric-names';
 import { CheckAccountActivityFunction } from '../handlers/check-account-activity-function';
-
-/** The CloudWatch namespace of the handler's embedded metrics. */
-const METRICS_NAMESPACE = 'ConfigMonitoring';
 
 /**
  * Properties of a `ConfigMonitoringMaster`.
@@ -520,22 +518,16 @@ export class ConfigMonitoringMaster extends Construct {
    * @default - sum over 5 minutes
    */
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    if (!HANDLER_METRIC_NAMES.includes(metricName)) {
+    // A plain string across languages (jsii has no string-literal types): checked against the contract here instead.
+    if (!(HANDLE_CONFIG_EVENTS_METRICS as readonly string[]).includes(metricName)) {
       throw new Error(`ConfigMonitoringMaster at '${this.node.path}': metric() got '${metricName}', which the event handler `
-        + `does not emit: use one of ${HANDLER_METRIC_NAMES.join(', ')}`);
+        + `does not emit: use one of ${HANDLE_CONFIG_EVENTS_METRICS.join(', ')}`);
     }
-    return this.handlerMetric(metricName, props);
+    return this.handlerMetric(metricName as HandleConfigEventsMetric, props);
   }
 
-  private handlerMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName,
-      dimensionsMap: { FunctionName: this.eventHandler.functionName },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-      ...props,
-    });
+  private handlerMetric(metricName: HandleConfigEventsMetric, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return functionMetric(this.eventHandler, 'HandleConfigEvents', metricName, props);
   }
 }
 

@@ -7,11 +7,12 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { RULE_INDEX_NAME } from './compliance-store';
-import { ACCEPTED_SOURCES, ACCEPTED_SSM_DETAIL_TYPES, CONFIG_SOURCES, SSM_SOURCE } from './monitoring-event-bus';
 import { grantTransitionPublishing, type WritePathResources } from './write-path-resources';
 import { createDeadLetterQueue, queueEncryption } from '../common/dead-letter-queue';
 import { createMonitoringFunction } from '../common/monitoring-function';
+import { ACCEPTED_SOURCES, ACCEPTED_SSM_DETAIL_TYPES, CONFIG_SOURCES, SSM_SOURCE } from '../contract/event-sources';
+import { functionEnvironment } from '../contract/function-environments';
+import { RULE_INDEX_NAME } from '../contract/table-names';
 import { HandleConfigEventsFunction } from '../handlers/handle-config-events-function';
 
 /** The handler's timeout: a batch of 100 records takes a few seconds; the rest is headroom for throttling retries. */
@@ -96,13 +97,13 @@ export function createEventPipeline(scope: Construct, options: EventPipelineOpti
     timeout: HANDLER_TIMEOUT,
     encryptionKey: options.encryptionKey,
     removalPolicy: options.removalPolicy,
-    environment: {
-      COMPLIANCE_TABLE_NAME: options.complianceTable.tableName,
-      EVENTS_TABLE_NAME: options.eventsTable.tableName,
-      NOTIFICATION_TOPIC_ARN: options.notificationTopic.topicArn,
-      DEAD_LETTER_QUEUE_URL: deadLetterQueue.queueUrl,
-      HISTORY_RETENTION_DAYS: options.historyRetentionDays,
-    },
+    environment: functionEnvironment('HandleConfigEvents', {
+      complianceTableName: options.complianceTable.tableName,
+      eventsTableName: options.eventsTable.tableName,
+      notificationTopicArn: options.notificationTopic.topicArn,
+      deadLetterQueueUrl: deadLetterQueue.queueUrl,
+      historyRetentionDays: options.historyRetentionDays,
+    }),
   });
 
   handler.addEventSource(new SqsEventSource(bufferQueue, {

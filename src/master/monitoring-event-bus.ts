@@ -4,21 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { MAX_AGENT_ACCOUNTS, validateAccountId, validateOrganizationId } from '../common/validation';
-
-/**
- * The `source` of the events the master accepts: Config's own events, the agents' enriched envelopes, and the status
- * changes of the remediation executions that direct forwarding sends as they are (`aws.ssm`).
- */
-export const ACCEPTED_SOURCES = ['aws.config', 'monitoring.agent.config', 'aws.ssm'];
-
-/** The sources whose every event the master takes (Config's, and the agents' envelopes). */
-export const CONFIG_SOURCES = ['aws.config', 'monitoring.agent.config'];
-
-/** The source of the remediation executions: only ACCEPTED_SSM_DETAIL_TYPES of it reach the pipeline. */
-export const SSM_SOURCE = 'aws.ssm';
-
-/** The only `aws.ssm` events the master takes: the status changes of automation executions (remediations). */
-export const ACCEPTED_SSM_DETAIL_TYPES = ['EC2 Automation Execution Status-change Notification'];
+import { ACCEPTED_SOURCES } from '../contract/event-sources';
 
 /** The name of the bus the master creates when none is given. */
 export const DEFAULT_EVENT_BUS_NAME = 'config-monitoring';

@@ -10,6 +10,8 @@ const IN_AGENT = 'src/agent/config-monitoring-agent.ts';
 const IN_MASTER = 'src/master/config-monitoring-master.ts';
 const IN_COMMON = 'src/common/drop-undefined.ts';
 const IN_RUNTIME = 'src/runtime/store/keys.ts';
+const IN_CONTRACT = 'src/contract/metric-names.ts';
+const IN_HANDLER = 'src/handlers/compliance-api.lambda.ts';
 
 let eslint: ESLint;
 beforeAll(async () => {
@@ -49,10 +51,20 @@ test.each([
   ["import { Duration } from 'aws-cdk-lib';\nexport const x = Duration;\n"],
   ["import * as s3 from 'aws-cdk-lib/aws-s3';\nexport const x = s3;\n"],
   ["import type { IConstruct } from 'constructs';\nexport type X = IConstruct;\n"],
-])('the runtime may not import aws-cdk-lib or constructs: %j', async (code) => {
-  const findings = await layeringFindings(IN_RUNTIME, code);
+])('the runtime, the contract and the handlers may not import aws-cdk-lib or constructs: %j', async (code) => {
+  for (const file of [IN_RUNTIME, IN_CONTRACT, IN_HANDLER]) {
+    expect(await layeringFindings(file, code)).toEqual([expect.stringMatching(/^no-restricted-imports: .*construct-side only/)]);
+  }
+}, LONG);
 
-  expect(findings).toEqual([expect.stringMatching(/^no-restricted-imports: .*construct-side only/)]);
+test.each([
+  ['the runtime', '../runtime/store/fnv1a'],
+  ['the master', '../master/compliance-store'],
+  ['src/common', '../common/drop-undefined'],
+])('the contract may not import %s', async (_layer, module) => {
+  const findings = await layeringFindings(IN_CONTRACT, `import * as m from '${module}';\nexport const x = m;\n`);
+
+  expect(findings).toEqual([expect.stringMatching(/^import\/no-restricted-paths: .*imports neither side/)]);
 }, LONG);
 
 test('the runtime may not import construct code', async () => {
@@ -64,4 +76,6 @@ test('the runtime may not import construct code', async () => {
 test('imports within the layers stay allowed', async () => {
   expect(await layeringFindings(IN_AGENT, "import { dropUndefined } from '../common/drop-undefined';\nexport const x = dropUndefined;\n")).toEqual([]);
   expect(await layeringFindings(IN_RUNTIME, "import { fnv1a } from './fnv1a';\nexport const x = fnv1a;\n")).toEqual([]);
+  expect(await layeringFindings(IN_RUNTIME, "import { STATUS_SHARDS } from '../../contract/table-names';\nexport const x = STATUS_SHARDS;\n")).toEqual([]);
+  expect(await layeringFindings(IN_MASTER, "import { STATUS_SHARDS } from '../contract/table-names';\nexport const x = STATUS_SHARDS;\n")).toEqual([]);
 }, LONG);

@@ -7,6 +7,7 @@ import type { ConfigEventType } from './config-event-type';
 import { remediationEventPattern, RemediationEventSource } from './remediation-events';
 import { createDeadLetterQueue } from '../../common/dead-letter-queue';
 import { validateDurationInRange, validateIntegerInRange, validateWholeUnits } from '../../common/validation';
+import { AWS_CONFIG_SOURCE } from '../../contract/event-sources';
 
 /** How the forwarding target is built. */
 export interface EventForwardingOptions {
@@ -90,7 +91,7 @@ export function createEventForwarding(scope: Construct, options: EventForwarding
   const rule = new events.Rule(scope, 'ForwardRule', {
     description: 'Forwards AWS Config events to the central config-monitoring bus',
     eventPattern: {
-      source: ['aws.config'],
+      source: [AWS_CONFIG_SOURCE],
       detailType: [...new Set(options.forwardedEvents.map((type) => type.detailType))],
     },
   });

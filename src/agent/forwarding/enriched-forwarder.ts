@@ -12,8 +12,12 @@ import { ConfigEventType } from './config-event-type';
 import { EnrichedForwardingOptions } from './enriched-forwarding-options';
 import { remediationDocumentsSetting, remediationEventPattern, RemediationEventSource } from './remediation-events';
 import { createDeadLetterQueue, queueEncryption } from '../../common/dead-letter-queue';
+import { functionMetric } from '../../common/function-metric';
 import { createMonitoringFunction } from '../../common/monitoring-function';
 import { acknowledgeNagFinding, nagRendering } from '../../common/nag-acknowledgement';
+import { AWS_CONFIG_SOURCE } from '../../contract/event-sources';
+import { functionEnvironment } from '../../contract/function-environments';
+import type { ProcessConfigEventsMetric } from '../../contract/metric-names';
 import { ProcessConfigEventsFunction } from '../../handlers/process-config-events-function';
 
 /** The function's timeout: a batch of 100 events is a few PutEvents calls and S3 reads; the rest absorbs backoff. */
@@ -91,7 +95,7 @@ export class EnrichedForwarder extends Construct {
     this.rule = new events.Rule(this, 'Rule', {
       description: 'AWS Config events to the ProcessConfigEvents function, which forwards them to the central bus',
       eventPattern: {
-        source: ['aws.config'],
+        source: [AWS_CONFIG_SOURCE],
         detailType: [...new Set(props.forwardedEvents.map((type) => type.detailType))],
       },
     });
@@ -119,10 +123,10 @@ export class EnrichedForwarder extends Construct {
       memorySize: PROCESSOR_MEMORY_MB,
       timeout: PROCESSOR_TIMEOUT,
       encryptionKey: key,
-      environment: {
-        FORWARDING_SETTINGS: settingsDocument(this, props),
-        DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
-      },
+      environment: functionEnvironment('ProcessConfigEvents', {
+        forwardingSettings: settingsDocument(this, props),
+        deadLetterQueueUrl: this.deadLetterQueue.queueUrl,
+      }),
     });
     this.function = processor.function;
     this.role = processor.role;
@@ -177,15 +181,8 @@ export class EnrichedForwarder extends Construct {
     return this.metric('EventsForwarded', props);
   }
 
-  private metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'ConfigMonitoring',
-      metricName,
-      dimensionsMap: { FunctionName: this.function.functionName },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-      ...props,
-    });
+  private metric(metricName: ProcessConfigEventsMetric, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return functionMetric(this.function, 'ProcessConfigEvents', metricName, props);
   }
 }
 

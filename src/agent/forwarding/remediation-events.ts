@@ -1,11 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-
-/** The EventBridge source of Systems Manager events. */
-export const SSM_EVENT_SOURCE = 'aws.ssm';
-
-/** The event SSM Automation sends on each status change of an execution (Success, Failed, TimedOut, Cancelled…). */
-export const AUTOMATION_EXECUTION_STATUS_CHANGE = 'EC2 Automation Execution Status-change Notification';
+import { AUTOMATION_EXECUTION_STATUS_CHANGE, SSM_SOURCE } from '../../contract/event-sources';
 
 /**
  * One remediation configuration of the agent, as the forwarding needs it: its document, its rule and what it acts on
@@ -41,7 +36,7 @@ export function definitionValues(sources: readonly RemediationEventSource[]): st
 /** The pattern of the agent's remediation executions: their status changes, and only for its own documents. */
 export function remediationEventPattern(sources: readonly RemediationEventSource[]): events.EventPattern {
   return {
-    source: [SSM_EVENT_SOURCE],
+    source: [SSM_SOURCE],
     detailType: [AUTOMATION_EXECUTION_STATUS_CHANGE],
     detail: { Definition: definitionValues(sources) },
   };

@@ -8,6 +8,7 @@ import { ComplianceAggregator, type BoundAggregator } from './compliance-aggrega
 import { createMonitoringFunction, DEFAULT_FUNCTION_IDS } from '../../common/monitoring-function';
 import { acknowledgeNagFinding, nagRendering } from '../../common/nag-acknowledgement';
 import { validateDurationInRange } from '../../common/validation';
+import { functionEnvironment } from '../../contract/function-environments';
 import { ReconcileComplianceFunction } from '../../handlers/reconcile-compliance-function';
 import { grantTransitionPublishing, type WritePathResources } from '../write-path-resources';
 
@@ -89,16 +90,16 @@ export class ComplianceReconciliation extends Construct {
       removalPolicy: props.removalPolicy,
       // A failed invocation is not retried: the next wake resumes from the saved cursor.
       retryAttempts: 0,
-      environment: {
-        COMPLIANCE_TABLE_NAME: props.complianceTable.tableName,
-        EVENTS_TABLE_NAME: props.eventsTable.tableName,
-        NOTIFICATION_TOPIC_ARN: props.notificationTopic.topicArn,
-        HISTORY_RETENTION_DAYS: props.historyRetentionDays,
-        AGGREGATOR_NAME: aggregator.aggregatorName,
-        RECONCILIATION_INTERVAL_MINUTES: interval.isUnresolved()
+      environment: functionEnvironment('ReconcileCompliance', {
+        complianceTableName: props.complianceTable.tableName,
+        eventsTableName: props.eventsTable.tableName,
+        notificationTopicArn: props.notificationTopic.topicArn,
+        historyRetentionDays: props.historyRetentionDays,
+        aggregatorName: aggregator.aggregatorName,
+        reconciliationIntervalMinutes: interval.isUnresolved()
           ? Token.asString(interval.toMinutes())
           : String(interval.toMinutes()),
-      },
+      }),
     });
     this.handler = handler;
 

@@ -12,12 +12,14 @@ import { grantLogsUseOfKey } from '../../common/logs-key-grant';
 import { createMonitoringFunction, FUNCTION_LOG_RETENTION } from '../../common/monitoring-function';
 import { acknowledgeNagFinding } from '../../common/nag-acknowledgement';
 import { validateIntegerInRange } from '../../common/validation';
+import { functionEnvironment } from '../../contract/function-environments';
+import { COMPLIANCE_TABLE_INDEXES } from '../../contract/table-names';
 import { ComplianceApiFunction } from '../../handlers/compliance-api-function';
 
-// Index names and routes follow src/runtime/api/index-keys.ts and router.ts: change both sides together.
+// Routes follow src/runtime/api/router.ts: change both sides together. Index names come from the contract.
 
 /** The indexes the function queries: the status index and the account and rule indexes (README, compliance API). */
-export const COMPLIANCE_API_INDEXES = ['ConfigCompliance-Index', 'ConfigComplianceByAccount-Index', 'ConfigComplianceByRule-Index'];
+export const COMPLIANCE_API_INDEXES: readonly string[] = COMPLIANCE_TABLE_INDEXES;
 
 /** The stage every route is deployed to: the first path segment of the API's URL. */
 export const COMPLIANCE_API_STAGE = 'v1';
@@ -93,10 +95,10 @@ export class ComplianceApi extends Construct {
       timeout: COMPLIANCE_API_TIMEOUT,
       encryptionKey: props.encryptionKey,
       removalPolicy,
-      environment: {
-        COMPLIANCE_TABLE_NAME: props.complianceTable.tableName,
-        EVENTS_TABLE_NAME: props.eventsTable.tableName,
-      },
+      environment: functionEnvironment('ComplianceApi', {
+        complianceTableName: props.complianceTable.tableName,
+        eventsTableName: props.eventsTable.tableName,
+      }),
     });
     this.handler = handler;
     grantReads(handler, props);

@@ -14,6 +14,7 @@ import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAcc
 import { createMonitoringFunction } from '../../common/monitoring-function';
 import { acknowledgeObjectPrefixWildcard } from '../../common/nag-acknowledgement';
 import { validateDurationInRange, validateWholeUnits } from '../../common/validation';
+import { functionEnvironment } from '../../contract/function-environments';
 import { ArchiveHistoryFunction } from '../../handlers/archive-history-function';
 
 /** The only prefix the function writes (src/runtime/archive/archive-layout.ts: ARCHIVE_PREFIX). */
@@ -135,10 +136,10 @@ export class HistoryArchive extends Construct {
       timeout: ARCHIVE_TIMEOUT,
       encryptionKey: key,
       removalPolicy,
-      environment: {
-        ARCHIVE_BUCKET_NAME: this.bucket.bucketName,
-        DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
-      },
+      environment: functionEnvironment('ArchiveHistory', {
+        archiveBucketName: this.bucket.bucketName,
+        deadLetterQueueUrl: this.deadLetterQueue.queueUrl,
+      }),
     });
     this.handler = handler;
 

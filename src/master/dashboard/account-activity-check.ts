@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { createMonitoringFunction, MonitoringFunctionFactory } from '../../common/monitoring-function';
+import { functionEnvironment } from '../../contract/function-environments';
 
 /** The shortest silence the check reports: well above the handler's write interval (15 minutes) plus buffering. */
 export const MIN_SILENT_ACCOUNT_PERIOD = Duration.hours(1);
@@ -65,11 +66,11 @@ export class AccountActivityCheck extends Construct {
       timeout: Duration.minutes(1),
       encryptionKey: props.encryptionKey,
       removalPolicy: props.removalPolicy,
-      environment: {
-        COMPLIANCE_TABLE_NAME: props.complianceTable.tableName,
-        SILENT_AFTER_SECONDS: period.isUnresolved() ? Token.asString(period.toSeconds()) : String(period.toSeconds()),
-        IGNORED_ACCOUNTS: (props.silentAccountExclusions ?? []).join(','),
-      },
+      environment: functionEnvironment('CheckAccountActivity', {
+        complianceTableName: props.complianceTable.tableName,
+        silentAfterSeconds: period.isUnresolved() ? Token.asString(period.toSeconds()) : String(period.toSeconds()),
+        ignoredAccounts: (props.silentAccountExclusions ?? []).join(','),
+      }),
     });
     this.function = fn;
     // Only Query, only the base table: the activity items are read by partition key.

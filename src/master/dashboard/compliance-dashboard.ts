@@ -8,9 +8,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ContributorInsightsWidget } from './contributor-insights-widget';
+import { functionMetric } from '../../common/function-metric';
+import type { CheckAccountActivityMetric, HandleConfigEventsMetric } from '../../contract/metric-names';
 
 /** The namespace of every metric the library's functions emit (embedded metric format). */
-export const METRICS_NAMESPACE = 'ConfigMonitoring';
+export { METRICS_NAMESPACE } from '../../contract/metric-names';
 
 /** The log line the event handler writes once per compliance transition; the Contributor Insights rule matches it. */
 export const TRANSITION_LOG_MESSAGE = 'compliance transition';
@@ -142,14 +144,8 @@ export class ComplianceDashboard extends Construct {
       }),
     });
 
-    const handlerMetric = (metricName: string, label: string) => new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName,
-      dimensionsMap: { FunctionName: props.eventHandler.functionName },
-      statistic: cloudwatch.Stats.SUM,
-      period: FIVE_MINUTES,
-      label,
-    });
+    const handlerMetric = (metricName: HandleConfigEventsMetric, label: string) =>
+      functionMetric(props.eventHandler, 'HandleConfigEvents', metricName, { period: FIVE_MINUTES, label });
     // Alarms take the metrics without labels: a labelled metric is rendered as a metric-math alarm.
     const deadLetterDepth = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
       statistic: cloudwatch.Stats.MAXIMUM, period: FIVE_MINUTES,
@@ -234,10 +230,7 @@ export class ComplianceDashboard extends Construct {
 
     const optionalRow: cloudwatch.IWidget[] = [];
     if (props.reconcileFunction) {
-      const drift = new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: 'ReconciliationDrift',
-        dimensionsMap: { FunctionName: props.reconcileFunction.functionName },
+      const drift = functionMetric(props.reconcileFunction, 'ReconcileCompliance', 'ReconciliationDrift', {
         statistic: cloudwatch.Stats.MAXIMUM,
         period: Duration.hours(1),
       });
@@ -258,14 +251,8 @@ export class ComplianceDashboard extends Construct {
     }
     if (props.accountActivityFunction) {
       const period = props.accountActivityInterval ?? Duration.hours(1);
-      const activity = (metricName: string, label?: string) => new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName,
-        dimensionsMap: { FunctionName: props.accountActivityFunction!.functionName },
-        statistic: cloudwatch.Stats.MAXIMUM,
-        period,
-        label,
-      });
+      const activity = (metricName: CheckAccountActivityMetric, label?: string) =>
+        functionMetric(props.accountActivityFunction!, 'CheckAccountActivity', metricName, { statistic: cloudwatch.Stats.MAXIMUM, period, label });
       this.silentAccountsAlarm = withActions(activity('SilentAccounts').createAlarm(this, 'SilentAccountsAlarm', {
         alarmDescription: 'Accounts sent no Config event for longer than the silent-account period: '
           + "check their agent stacks and Config recorders; the check function's log lists them",

@@ -14,6 +14,7 @@ import { createAccessLogsBucket, enableEventBridgeNotifications, enableServerAcc
 import { createMonitoringFunction } from '../../common/monitoring-function';
 import { acknowledgeObjectPrefixWildcard } from '../../common/nag-acknowledgement';
 import { validateDurationInRange, validateWholeUnits } from '../../common/validation';
+import { functionEnvironment } from '../../contract/function-environments';
 import { DailyReportFunction } from '../../handlers/daily-report-function';
 
 /** Scans a million items in under a minute; the rest is headroom for throttling retries on a busy table. */
@@ -112,13 +113,13 @@ export class DailyReport extends Construct {
       timeout: REPORT_TIMEOUT,
       encryptionKey: props.encryptionKey,
       removalPolicy,
-      environment: {
-        COMPLIANCE_TABLE_NAME: props.complianceTable.tableName,
-        EVENTS_TABLE_NAME: props.eventsTable.tableName,
-        REPORT_BUCKET_NAME: this.bucket.bucketName,
-        NOTIFICATION_TOPIC_ARN: topic.topicArn,
-        SCAN_SEGMENTS: String(REPORT_SCAN_SEGMENTS),
-      },
+      environment: functionEnvironment('DailyReport', {
+        complianceTableName: props.complianceTable.tableName,
+        eventsTableName: props.eventsTable.tableName,
+        reportBucketName: this.bucket.bucketName,
+        notificationTopicArn: topic.topicArn,
+        scanSegments: String(REPORT_SCAN_SEGMENTS),
+      }),
     });
     this.handler = handler;
     grantReport(handler, this.bucket, topic, props);

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CheckAccountActivityMetric } from '../../contract/metric-names';
 import { emfDocument } from '../observability/metrics';
 import { readAccountActivityItems } from '../store/account-activity-items';
 
@@ -73,7 +74,7 @@ export async function checkAccountActivity(
  */
 export function activityCheckEmf(result: ActivityCheckResult, functionName: string, nowMs = Date.now()): Record<string, unknown> {
   return {
-    ...emfDocument(functionName, {
+    ...emfDocument<CheckAccountActivityMetric>(functionName, {
       SilentAccounts: result.silentAccounts.length,
       SilentAccountRegions: result.silentRegions.length,
       AccountsSeen: result.accountsSeen,

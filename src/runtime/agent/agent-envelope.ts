@@ -1,5 +1,6 @@
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { AGENT_SCHEMA_VERSION, AGENT_SOURCE } from '../parsing/parse-event';
+import { AGENT_SOURCE } from '../../contract/event-sources';
+import { AGENT_SCHEMA_VERSION } from '../parsing/parse-event';
 
 /**
  * The most bytes one PutEvents entry (and one PutEvents request) may take, as EventBridge counts them.

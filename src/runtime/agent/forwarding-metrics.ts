@@ -1,21 +1,8 @@
+import type { ProcessConfigEventsMetric } from '../../contract/metric-names';
 import { MetricsBatch } from '../observability/metrics';
 
-/** The ProcessConfigEvents metrics (namespace ConfigMonitoring, dimension FunctionName), one EMF line per batch. */
-export type ForwardingMetricName =
-  | 'EventsReceived'
-  | 'EventsForwarded'
-  | 'EventsDroppedByResourceType'
-  | 'EventsDroppedNotApplicable'
-  | 'EventsDroppedRelationshipOnly'
-  | 'EventsSampledOut'
-  | 'EventsDroppedUnknownDocument'
-  | 'DuplicateEvents'
-  | 'OversizedItemsResolved'
-  | 'OversizedItemsUnresolved'
-  | 'EntriesShrunk'
-  | 'PutEventsResends'
-  | 'EventsFailed'
-  | 'EventsDeadLettered';
+/** The ProcessConfigEvents metrics (the contract's list), one EMF line per batch. */
+export type ForwardingMetricName = ProcessConfigEventsMetric;
 
 /** The forwarder's batch: a zero is not counted, so a metric that never moved stays out of the document. */
 export class ForwardingMetrics extends MetricsBatch<ForwardingMetricName> {

@@ -5,9 +5,9 @@ import { ForwardingMetrics, type ForwardingMetricName } from './forwarding-metri
 import type { ForwardingSettings } from './forwarding-settings';
 import type { OversizedItemResolver, Resolution } from './oversized-item-resolver';
 import { MALFORMED_ENTRY_CODES, type OutgoingEntry, type PutEventsSender } from './put-events-sender';
+import { AWS_CONFIG_SOURCE, SSM_SOURCE } from '../../contract/event-sources';
 import { describeError, type Logger } from '../observability/logger';
-import { AWS_CONFIG_SOURCE, parseEventBridgeEvent } from '../parsing/parse-event';
-import { SSM_SOURCE } from '../parsing/parse-remediation-event';
+import { parseEventBridgeEvent } from '../parsing/parse-event';
 import { InvalidEventError, type ParsedEvent } from '../parsing/parsed-event';
 import type { DeadLetterQueue } from '../pipeline/dead-letter';
 

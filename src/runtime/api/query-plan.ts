@@ -1,6 +1,7 @@
 import type { ComplianceFilters } from './parameters';
+import { ACCOUNT_INDEX_NAME, RULE_INDEX_NAME, STATUS_INDEX_NAME } from '../../contract/table-names';
 import { COMPLIANCE_STATUSES } from '../models/compliance-result';
-import { ACCOUNT_INDEX_NAME, RULE_INDEX_NAME, STATUS_INDEX_NAME, shardKeys } from '../store/index-keys';
+import { shardKeys } from '../store/index-keys';
 import { statusShardKeys } from '../store/keys';
 
 /** One of the compliance table's indexes, as the API reads it. */

@@ -1,3 +1,4 @@
+import type { CheckAccountActivityMetric } from '../../contract/metric-names';
 import { emfDocument } from '../observability/metrics';
 import { readAccountActivityItems } from '../store/account-activity-items';
 import type { AccountActivityItem } from '../store/account-activity-keys';
@@ -221,7 +222,7 @@ export function compareCoverage(expected: ExpectedAccounts, seen: readonly Accou
 /** The coverage as CloudWatch embedded metrics: a handful of counts whatever the fleet's size (no per-account dimension). */
 export function coverageEmf(coverage: FleetCoverage, functionName: string, nowMs = Date.now()): Record<string, unknown> {
   return {
-    ...emfDocument(functionName, {
+    ...emfDocument<CheckAccountActivityMetric>(functionName, {
       ExpectedAccountRegions: coverage.expected,
       ReportingAccountRegions: coverage.reporting,
       NeverReportedAccountRegions: coverage.neverReported.length,

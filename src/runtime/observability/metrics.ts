@@ -1,18 +1,11 @@
+import { type ContractMetric, type HandleConfigEventsMetric, METRICS_DIMENSION, METRICS_NAMESPACE } from '../../contract/metric-names';
+
 /**
  * CloudWatch embedded metric format: metrics ride on one log line per invocation, with no PutMetricData calls
- * and no extra latency. The construct's `metricXxx()` methods read the same namespace, names and dimension.
+ * and no extra latency. The construct's `metricXxx()` methods, the dashboard and the alarms read the same names,
+ * from the contract (src/contract/metric-names.ts).
  */
-export const METRICS_NAMESPACE = 'ConfigMonitoring';
-
-export type MetricName =
-  | 'EventsProcessed'
-  | 'EventsSkipped'
-  | 'EventsFailed'
-  | 'EventsDeadLettered'
-  | 'StaleOrDuplicateEvents'
-  | 'ComplianceTransitions'
-  | 'NonCompliantTransitions'
-  | 'NotificationsSent';
+export type MetricName = HandleConfigEventsMetric;
 
 /** The CloudWatch unit of one metric: every function's metrics are counts unless it says otherwise. */
 export type MetricUnit = 'Count' | 'Percent';
@@ -21,9 +14,9 @@ export type MetricUnit = 'Count' | 'Percent';
  * The one EMF writer of every function (namespace `ConfigMonitoring`, dimension `FunctionName`): one document whose
  * metrics are the keys of `values`, in their order, followed by the values themselves.
  */
-export function emfDocument<Name extends string>(
+export function emfDocument<Name extends ContractMetric>(
   functionName: string,
-  values: Readonly<Record<Name, number>>,
+  values: Readonly<Partial<Record<Name, number>>>,
   now = Date.now(),
   unitOf: (name: Name) => MetricUnit = () => 'Count',
 ): Record<string, unknown> {
@@ -32,17 +25,17 @@ export function emfDocument<Name extends string>(
       Timestamp: now,
       CloudWatchMetrics: [{
         Namespace: METRICS_NAMESPACE,
-        Dimensions: [['FunctionName']],
+        Dimensions: [[METRICS_DIMENSION]],
         Metrics: (Object.keys(values) as Name[]).map((Name) => ({ Name, Unit: unitOf(Name) })),
       }],
     },
-    FunctionName: functionName,
+    [METRICS_DIMENSION]: functionName,
     ...values,
   };
 }
 
 /** Counts added up over one batch, written as one EMF line; `Name` is the function's own set of metric names. */
-export class MetricsBatch<Name extends string = MetricName> {
+export class MetricsBatch<Name extends ContractMetric = MetricName> {
   private readonly counts = new Map<Name, number>();
 
   add(name: Name, value = 1): void {

@@ -1,7 +1,7 @@
 import { requireAccount } from './identity-fields';
 import { parseComplianceChange, COMPLIANCE_CHANGE_MESSAGE_TYPE } from './parse-compliance-change';
 import { CONFIGURATION_ITEM_MESSAGE_TYPES, parseConfigurationItemChange } from './parse-configuration-item';
-import { AUTOMATION_EXECUTION_STATUS_CHANGE, parseAutomationExecution, readRemediationHints, RemediationHints, SSM_SOURCE } from './parse-remediation-event';
+import { parseAutomationExecution, readRemediationHints, RemediationHints } from './parse-remediation-event';
 import {
   at,
   FieldLocation,
@@ -15,9 +15,8 @@ import {
   withoutUndefined,
 } from './parsed-event';
 import { requireSameAccount } from './trusted-account';
+import { AGENT_SOURCE, AUTOMATION_EXECUTION_STATUS_CHANGE, AWS_CONFIG_SOURCE, SSM_SOURCE } from '../../contract/event-sources';
 
-export const AWS_CONFIG_SOURCE = 'aws.config';
-export const AGENT_SOURCE = 'monitoring.agent.config';
 
 /** The agent envelope schema this parser understands (runtime-contract.md). */
 export const AGENT_SCHEMA_VERSION = '1';

@@ -15,8 +15,6 @@ import {
 import { parseTimestampMs } from './timestamps';
 import { outcomeOf, type RemediationResult } from '../models/remediation-result';
 
-export const SSM_SOURCE = 'aws.ssm';
-export const AUTOMATION_EXECUTION_STATUS_CHANGE = 'EC2 Automation Execution Status-change Notification';
 
 /** What the agent adds to a forwarded execution event: the rules (and resource types) that use its document. */
 export interface RemediationHints {

@@ -1,4 +1,5 @@
 import { compliancePercent, type DailyReport } from './report-model';
+import type { DailyReportMetric } from '../../contract/metric-names';
 import { emfDocument } from '../observability/metrics';
 
 /**
@@ -8,7 +9,7 @@ import { emfDocument } from '../observability/metrics';
 export function reportMetrics(report: DailyReport, functionName: string, now = Date.now()): Record<string, unknown> {
   const t = report.current.totals;
   const percent = compliancePercent(t);
-  const values: Record<string, number> = {
+  const values: Partial<Record<DailyReportMetric, number>> = {
     CompliantItems: t.COMPLIANT,
     NonCompliantItems: t.NON_COMPLIANT,
     ...(percent === undefined ? {} : { CompliancePercent: percent }),

@@ -1,9 +1,9 @@
 import type { ComplianceItem } from './compliance-item';
-import { STATUS_SHARDS } from './keys';
+import { STATUS_SHARDS } from '../../contract/table-names';
 
 /**
  * The two indexes next to `ConfigCompliance-Index` that serve the compliance API's filters by account or rule
- * (declared in src/master/compliance-store.ts: change both sides together).
+ * (named in src/contract/table-names.ts, which the table's construct declares them with).
  *
  * Both serve a filter by account or by rule without a status. Their keys are made of the item's identity only, and
  * they project the identity and `compliance_status`, never `last_evaluated`: a refresh (a newer evaluation with the
@@ -11,12 +11,6 @@ import { STATUS_SHARDS } from './keys';
  * (a projected attribute changed); only a new or retired item costs more (one write each). Both are sharded over the
  * same 16 shards as the status index, so a first recording of one big account is spread over 16 index partitions.
  */
-export const ACCOUNT_INDEX_NAME = 'ConfigComplianceByAccount-Index';
-export const RULE_INDEX_NAME = 'ConfigComplianceByRule-Index';
-export const STATUS_INDEX_NAME = 'ConfigCompliance-Index';
-
-/** Non-key attributes both indexes project: the identity (never changes) and the status. */
-export const SCOPE_INDEX_ATTRIBUTES = ['account', 'region', 'resource_type', 'resource_id', 'config_rule_name', 'compliance_status'];
 
 /** The attributes a compliance item carries for the account and rule indexes. */
 export interface ScopeIndexAttributes {

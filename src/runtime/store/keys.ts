@@ -1,4 +1,5 @@
 import { fnv1a } from './fnv1a';
+import { STATUS_SHARDS } from '../../contract/table-names';
 
 /**
  * Key design of the compliance and events tables (see docs/design/runtime-contract.md and the README's schema).
@@ -7,8 +8,6 @@ import { fnv1a } from './fnv1a';
  * resources, instead of a naive design's single `CONFIG_COMPLIANCE` partition (1,000 write units/s ceiling).
  */
 
-/** How many shards the status index spreads each status over: 16 × 1,000 write units/s per status. */
-export const STATUS_SHARDS = 16;
 export const RESOURCE_MARKER_SK = 'RESOURCE';
 const RULE_PREFIX = 'RULE#';
 

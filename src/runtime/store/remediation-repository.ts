@@ -1,6 +1,7 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { sendConditionalWrite } from './conditional-write';
-import { RULE_INDEX_NAME, shardKeys } from './index-keys';
+import { shardKeys } from './index-keys';
+import { RULE_INDEX_NAME } from '../../contract/table-names';
 
 /** The sort key of an execution's own record in the events table. */
 export const EXECUTION_SK = 'EXECUTION';

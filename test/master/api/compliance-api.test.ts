@@ -6,9 +6,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { ACCOUNT_INDEX_NAME, RULE_INDEX_NAME, STATUS_INDEX_NAME } from '../../../src/contract/table-names';
 import { ComplianceApi, COMPLIANCE_API_INDEXES } from '../../../src/master/api/compliance-api';
 import { ROUTES } from '../../../src/runtime/api/router';
-import { ACCOUNT_INDEX_NAME, RULE_INDEX_NAME, STATUS_INDEX_NAME } from '../../../src/runtime/store/index-keys';
 import { acknowledgements, describeViolations, guard, nag } from '../../support/policy-checks';
 
 const env = { account: '111111111111', region: 'eu-west-1' };

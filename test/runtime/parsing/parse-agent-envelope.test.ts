@@ -1,4 +1,5 @@
-import { AGENT_SOURCE, parseEventBridgeEvent } from '../../../src/runtime/parsing/parse-event';
+import { AGENT_SOURCE } from '../../../src/contract/event-sources';
+import { parseEventBridgeEvent } from '../../../src/runtime/parsing/parse-event';
 import { agentEvent, complianceChangeEvent, loadFixture } from '../../fixtures/aws-config/fixtures';
 
 describe('parseEventBridgeEvent (agent envelope)', () => {
