@@ -12,6 +12,12 @@ export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 export const ACCOUNT_ID = /^\d{12}$/;
 
 /**
+ * An AWS region name such as `eu-west-1`, `us-gov-west-1`, `cn-north-1` or `ap-southeast-7`: every construct checks
+ * regions with this one pattern (the compliance API's parameters use the same form on the runtime side).
+ */
+export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/**
  * The most accounts `agentAccounts` accepts.
  *
  * An event bus resource policy is capped at 10,240 characters for all its statements together, and a shared bus

@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { MAX_AGENT_ACCOUNTS, validateAccountId, validateOrganizationId } from '../common/validation';
+import { MAX_AGENT_ACCOUNTS, REGION_NAME, validateAccountId, validateOrganizationId } from '../common/validation';
 import { ACCEPTED_SOURCES } from '../contract/event-sources';
 
 /** The name of the bus the master creates when none is given. */
@@ -114,7 +114,7 @@ function statementId(scope: Construct, kind: string): string {
  */
 export function monitoringEventBusArn(account: string, region: string, eventBusName: string): string {
   validateAccountId('account', account);
-  if (!Token.isUnresolved(region) && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+  if (!Token.isUnresolved(region) && !REGION_NAME.test(region)) {
     throw new Error(`region must be an AWS region such as 'eu-west-1', got '${region}': pass the master's region`);
   }
   if (!Token.isUnresolved(eventBusName) && !/^[A-Za-z0-9._-]{1,256}$/.test(eventBusName)) {

@@ -14,10 +14,9 @@ import {
 import { ConfigMonitoringAgentProps } from '../agent/config-monitoring-agent';
 import { Recording } from '../agent/recording/recording';
 import { ComplianceRule } from '../agent/rules/compliance-rule';
-import { ACCOUNT_ID } from '../common/validation';
+import { ACCOUNT_ID, REGION_NAME } from '../common/validation';
 
 const OU_ID = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]$/;
 const STACK_SET_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/;
 
 /**
@@ -304,7 +303,7 @@ function validateRollout(where: string, props: ConfigMonitoringRolloutProps, bas
     }
     if (target.regions.length === 0) throw new Error(`${at}.regions is empty: give the regions the agent goes to`);
     for (const region of target.regions) {
-      if (!Token.isUnresolved(region) && !REGION.test(region)) {
+      if (!Token.isUnresolved(region) && !REGION_NAME.test(region)) {
         throw new Error(`${at}.regions holds '${region}', which is not a region name such as 'eu-west-1'`);
       }
     }

@@ -12,6 +12,7 @@ import {
   RESOURCE_COMPLIANCE, resolvedTypes,
 } from './recording-strategy';
 import { ConfigServiceLinkedRole } from './service-linked-role';
+import { REGION_NAME } from '../../common/validation';
 
 /** The default `dailyItemBudget`. */
 export const DEFAULT_DAILY_ITEM_BUDGET = 10_000;
@@ -302,7 +303,7 @@ function validateRecording(scope: Construct, options: RecordingOptions, strategy
 
   const homeRegion = options.globalResourceTypesRegion;
   if (homeRegion !== undefined && !Token.isUnresolved(homeRegion)) {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(homeRegion)) {
+    if (!REGION_NAME.test(homeRegion)) {
       throw new Error(`globalResourceTypesRegion must be a region name, got '${homeRegion}': `
         + "write it like 'us-east-1', usually your Control Tower home region");
     }

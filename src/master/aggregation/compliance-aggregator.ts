@@ -3,7 +3,7 @@ import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeNagFinding, nagRendering } from '../../common/nag-acknowledgement';
-import { validateAccountId } from '../../common/validation';
+import { REGION_NAME, validateAccountId } from '../../common/validation';
 
 /** The name Control Tower gives the organization aggregator it creates in the audit account. */
 const CONTROL_TOWER_AGGREGATOR_NAME = 'aws-controltower-GuardrailsComplianceAggregator';
@@ -11,8 +11,6 @@ const CONTROL_TOWER_AGGREGATOR_NAME = 'aws-controltower-GuardrailsComplianceAggr
 /** PutConfigurationAggregator's name pattern and length (API reference, ConfigurationAggregatorName). */
 const AGGREGATOR_NAME = /^[\w-]{1,256}$/;
 
-/** An AWS region name such as `eu-west-1`, `us-gov-west-1` or `cn-north-1`. */
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /**
  * Options of an organization aggregator.
@@ -224,7 +222,7 @@ function validateRegions(prop: string, regions: string[] | undefined): void {
     throw new Error(`${prop} must list at least one region, got none: leave ${prop} out to aggregate every region`);
   }
   for (const region of regions) {
-    if (!Token.isUnresolved(region) && !REGION.test(region)) {
+    if (!Token.isUnresolved(region) && !REGION_NAME.test(region)) {
       throw new Error(`${prop} must hold AWS region names, got '${region}': write regions as 'eu-west-1', 'us-east-1'…`);
     }
   }
