@@ -193,8 +193,8 @@ test.exec('jest --ci --passWithNoTests=false --json --outputFile=test-reports/je
 test.spawn(project.tasks.tryFind('eslint')!);
 // The demo, the bench and the scripts run under ts-node --transpile-only, which checks no type: this step does.
 test.spawn(project.addTask('check:types', {
-  description: 'Type-check the demo, the bench and the scripts (ts-node runs them without checking types)',
-  exec: 'tsc --noEmit -p demo/tsconfig.json && tsc --noEmit -p bench/tsconfig.json && tsc --noEmit -p scripts/tsconfig.json',
+  description: 'Type-check the demo, the bench, the scripts and the tests (ts-node and ts-jest run them without checking types)',
+  exec: 'tsc --noEmit -p demo/tsconfig.json && tsc --noEmit -p bench/tsconfig.json && tsc --noEmit -p scripts/tsconfig.json && tsc --noEmit -p test/tsconfig.json',
 }));
 test.spawn(project.compileTask);
 test.spawn(project.tasks.tryFind('docgen')!);

@@ -66,7 +66,7 @@ describe('cdk-nag AwsSolutions over the example app', () => {
     const acks = acknowledgements(app);
     const bare = buildExampleApp(path.join(outdir, 'bare'));
     removeAcknowledgements(bare);
-    const found = nag(bare).flatMap((v) => v.violatingResources.map((r) => ({ rule: v.ruleName, path: r.constructPath })));
+    const found = nag(bare).flatMap((v) => v.violatingResources.map((r) => ({ rule: v.ruleName, path: r.constructPath ?? '(no construct path)' })));
     const hiddenBy = (f: { rule: string; path: string }) => acks.find((ack) =>
       (f.path === ack.path || f.path.startsWith(`${ack.path}/`)) && (ack.id === f.rule || ack.id.startsWith(`${f.rule}[`)));
     expect(found.filter((f) => !hiddenBy(f)).map((f) => `${f.rule} at ${f.path}`)).toEqual([]);

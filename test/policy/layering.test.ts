@@ -13,7 +13,7 @@ const IN_RUNTIME = 'src/runtime/store/keys.ts';
 const IN_CONTRACT = 'src/contract/metric-names.ts';
 const IN_HANDLER = 'src/handlers/compliance-api.lambda.ts';
 
-let eslint: ESLint;
+let eslint: Pick<ESLint, 'lintText'>;
 beforeAll(async () => {
   const LegacyESLint = await loadESLint({ useFlatConfig: false });
   eslint = new LegacyESLint({ cwd: ROOT });

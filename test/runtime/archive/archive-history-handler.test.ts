@@ -2,7 +2,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { historyItem, ttlRemoval } from './ttl-removal-records';
 
 type Handler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
@@ -16,7 +16,7 @@ function load() {
     AWS_REGION: 'eu-west-1',
     LOG_LEVEL: 'ERROR',
   });
-  let loaded: { handler: Handler; s3: ReturnType<typeof mockClient>; sqs: ReturnType<typeof mockClient> } | undefined;
+  let loaded: { handler: Handler; s3: AwsClientStub<S3Client>; sqs: AwsClientStub<SQSClient> } | undefined;
   jest.isolateModules(() => {
     const s3 = mockClient(require('@aws-sdk/client-s3').S3Client as typeof S3Client);
     const sqs = mockClient(require('@aws-sdk/client-sqs').SQSClient as typeof SQSClient);

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type BatchWriteCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { COMPLIANCE_STATUSES, type ComplianceResult } from '../../../../src/runtime/models/compliance-result';
 import { toComplianceItem, type ComplianceItem } from '../../../../src/runtime/store/compliance-item';
 import { seededRandom } from '../../../support/seeded-random';
@@ -66,7 +66,7 @@ export async function loadItems(client: DynamoDBDocumentClient, tableName: strin
     await Promise.all(chunks.slice(i, i + 8).map(async (chunk) => {
       let requests: unknown[] | undefined = chunk.map((Item) => ({ PutRequest: { Item } }));
       while (requests && requests.length > 0) {
-        const response = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests as never } }));
+        const response: BatchWriteCommandOutput = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests as never } }));
         requests = response.UnprocessedItems?.[tableName];
       }
     }));
