@@ -95,6 +95,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '/cdk.out/', '/bench/out/', '/demo/out/', '/dist/', '/.jsii.tabl.json', '/.jsii.tabl.json.gz',
     // The pinned Python tools (scripts/bindings.ts setup) and what the example apps build and synthesize.
     '/.venv/', '/examples/*/cdk.out/', '/examples/java/target/', '.mypy_cache/', '__pycache__/',
+    // 'node_modules/' matches only a directory; a git worktree that links its node_modules must not commit the link.
+    '/node_modules',
   ],
   npmignoreEnabled: true,
 });

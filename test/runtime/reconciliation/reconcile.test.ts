@@ -90,7 +90,11 @@ function setup(truth: Truth[], options: Partial<Parameters<typeof fakeAggregator
   const state = new ReconciliationStateStore(db.documentClient, harness.tables.complianceTable);
   const client = new ConfigServiceClient({ region: REGION, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   // Looked up at each call: a test may replace the mock of ConfigServiceClient.prototype.send half-way.
-  client.send = ((command: never) => { clock.now += 1000; return (ConfigServiceClient.prototype.send as (this: ConfigServiceClient, c: never) => Promise<unknown>).call(client, command); }) as typeof client.send;
+  const mockedSend = () => ConfigServiceClient.prototype.send as (this: ConfigServiceClient, c: never) => Promise<unknown>;
+  client.send = ((command: never) => {
+    clock.now += 1000;
+    return mockedSend().call(client, command);
+  }) as typeof client.send;
 
   function dependencies(overrides: Partial<ReconciliationDependencies> = {}): ReconciliationDependencies {
     const deadlineMs = overrides.deadlineMs ?? clock.now + 10 * 60_000;
