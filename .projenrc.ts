@@ -6,6 +6,7 @@ const handlerDeps = [
   '@aws-sdk/client-config-service@3.1124.0',
   '@aws-sdk/client-dynamodb@3.1169.0',
   '@aws-sdk/client-eventbridge@3.1169.0',
+  '@aws-sdk/client-organizations@3.1169.0',
   '@aws-sdk/client-s3@3.1175.0',
   '@aws-sdk/client-sns@3.1169.0',
   '@aws-sdk/client-sqs@3.1175.0',

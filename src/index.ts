@@ -28,6 +28,7 @@ export { SamplingRule } from './agent/forwarding/sampling-rule';
 export type { EnrichedForwardingOptions } from './agent/forwarding/enriched-forwarding-options';
 export type { ComplianceApiOptions } from './master/api/compliance-api-options';
 export type { ComplianceDashboardOptions } from './master/dashboard/compliance-dashboard';
+export type { FleetCoverageOptions } from './master/fleet/fleet-coverage-options';
 export { OrganizationRule } from './master/organization/organization-rule';
 export type { OrganizationRuleOptions, OrganizationManagedRuleOptions, OrganizationCustomLambdaRuleOptions, OrganizationCustomPolicyRuleOptions } from './master/organization/organization-rule';
 export { ConformancePackTemplate } from './master/organization/organization-conformance-pack';

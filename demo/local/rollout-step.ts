@@ -1,7 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as cdk from 'aws-cdk-lib';
-import { AccountsPage, compareCoverage, expectedAccounts, OrganizationsApi, seenAccountRegions } from '../../src/runtime/fleet/fleet-coverage';
+import { ComplianceQueries } from '../../src/runtime/api/compliance-queries';
+import { route } from '../../src/runtime/api/router';
+import type { CoverageSnapshot } from '../../src/runtime/fleet/coverage-snapshot';
+import type { AccountsPage, OrganizationsApi } from '../../src/runtime/fleet/fleet-coverage';
+import { runFleetCoverage } from '../../src/runtime/fleet/run-fleet-coverage';
+import { Logger } from '../../src/runtime/observability/logger';
+import { readAccountActivityItems } from '../../src/runtime/store/account-activity-items';
 import { AGENT_REGIONS, CONTROL_TOWER_OU, HOME_REGION, MANAGEMENT_ENV, MASTER_ENV, RolloutStack, WORKLOADS_OU } from '../example-app';
 
 // The organization rollout of the example organization (the example app's RolloutStack), and the fleet coverage
@@ -68,19 +74,36 @@ function exampleOrganizations(): OrganizationsApi {
   };
 }
 
-/** The coverage check over the replay's activity items: which accounts and regions should report and never did. */
+/**
+ * The coverage check over the replay's activity items, as the hourly function runs it (the snapshot written to the
+ * local table), then read back the way a platform tool would: GET /coverage of the compliance API.
+ */
 export async function runCoverageStep(ddb: DynamoDBClient, complianceTable: string): Promise<void> {
   const client = DynamoDBDocumentClient.from(ddb);
-  // The central account runs the master, not an agent.
-  const expected = await expectedAccounts(exampleOrganizations(), { excludedAccounts: ['111111111111'] });
-  const seen = await seenAccountRegions(client, complianceTable);
+  const seen = await readAccountActivityItems(client, complianceTable);
   // An hour after the replayed morning's last event.
   const nowMs = Math.max(0, ...seen.map((item) => item.last_event_ms)) + 3600_000;
-  const coverage = compareCoverage(expected, seen, { regions: ORGANIZATION.regions, silentAfterMs: 24 * 3600_000, nowMs });
-  console.log(`  expected ${expected.accounts.length} accounts × ${ORGANIZATION.regions.length} regions = ${coverage.expected} `
-    + `(${expected.calls} ListAccounts calls), ${coverage.reporting} reporting, ${coverage.silent.length} silent, `
-    + `${coverage.neverReported.length} never reported`);
-  for (const r of coverage.neverReported) console.log(`    never reported: ${r.account} (${r.name}) in ${r.region}`);
-  for (const r of coverage.silent) console.log(`    silent: ${r.account} (${r.name}) in ${r.region} since ${r.lastEventAt}`);
+  const coverage = await runFleetCoverage({
+    // The central account runs the master, not an agent.
+    settings: { regions: ORGANIZATION.regions, fromOrganizations: true, organizationalUnitIds: [], accounts: [], excludedAccounts: ['111111111111'], graceSeconds: 86400 },
+    organizations: exampleOrganizations(),
+    seen,
+    silentAfterMs: 24 * 3600_000,
+    client,
+    tableName: complianceTable,
+    functionName: 'CheckAccountActivity',
+    nowMs,
+    sink: () => undefined,
+  });
+  const queries = new ComplianceQueries(client, { complianceTableName: complianceTable, eventsTableName: 'unused' });
+  const response = await route({ httpMethod: 'GET', resource: '/coverage', queryStringParameters: null } as never, queries, new Logger('ERROR', () => undefined));
+  const snapshot = JSON.parse(response.body) as CoverageSnapshot;
+  console.log(`  expected ${snapshot.expected} account-regions (${ORGANIZATION.regions.length} regions), ${snapshot.reporting} reporting, `
+    + `${snapshot.silentCount} silent, ${snapshot.neverReportedCount} never reported (GET /coverage → ${response.statusCode})`);
+  for (const r of snapshot.neverReported) console.log(`    never reported: ${r.account} (${r.name}) in ${r.region}`);
+  for (const r of snapshot.silent) console.log(`    silent: ${r.account} (${r.name}) in ${r.region} since ${r.lastEventAt}`);
   for (const r of coverage.unexpected) console.log(`    reporting but not expected: ${r.account} in ${r.region}`);
+  if (!snapshot.neverReported.some((r) => r.account === '444444444444')) {
+    throw new Error('the coverage check did not find 444444444444, which never reported');
+  }
 }

@@ -11,6 +11,9 @@ export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 /** A 12-digit AWS account id. */
 export const ACCOUNT_ID = /^\d{12}$/;
 
+/** An organizational unit id (`ou-…-…`) or an organization root id (`r-…`), as Organizations prints them. */
+export const ORGANIZATIONAL_UNIT_ID = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
+
 /**
  * An AWS region name such as `eu-west-1`, `us-gov-west-1`, `cn-north-1` or `ap-southeast-7`: every construct checks
  * regions with this one pattern (the compliance API's parameters use the same form on the runtime side).

@@ -1,6 +1,7 @@
 import {
   buildEnvironment, type EnvironmentReading, type EnvironmentValues, positiveInteger, possiblyEmptyText, readEnvironment, text,
 } from './environment-variable';
+import { fleetCoverageSettings } from './fleet-coverage-settings';
 
 /**
  * The environment of every function: the construct builds it with `functionEnvironment(name, {...})`, the handler
@@ -30,6 +31,8 @@ const CHECK_ACCOUNT_ACTIVITY_ENVIRONMENT = {
   silentAfterSeconds: positiveInteger('SILENT_AFTER_SECONDS'),
   /** Comma-separated, empty when no account is excluded. */
   ignoredAccounts: possiblyEmptyText('IGNORED_ACCOUNTS'),
+  /** The fleet coverage settings (JSON), empty when the master does not know which accounts should report. */
+  fleetCoverage: fleetCoverageSettings('FLEET_COVERAGE'),
 };
 
 const DAILY_REPORT_ENVIRONMENT = {

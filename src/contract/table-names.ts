@@ -37,3 +37,9 @@ export const STATUS_SHARDS = 16;
 
 /** The events table's TTL attribute (epoch seconds). */
 export const EVENTS_TTL_ATTRIBUTE = 'expires_at';
+
+/**
+ * The partition of the fleet coverage snapshot in the compliance table (sort key `LATEST`): written by
+ * CheckAccountActivity, read by the compliance API and the daily report, each granted only this partition.
+ */
+export const FLEET_COVERAGE_PARTITION_KEY = 'FLEET_COVERAGE';

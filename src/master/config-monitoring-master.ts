@@ -19,6 +19,7 @@ import { createComplianceStore } from './compliance-store';
 import { AccountActivityCheck } from './dashboard/account-activity-check';
 import { ComplianceDashboard, type ComplianceDashboardOptions } from './dashboard/compliance-dashboard';
 import { createEventPipeline } from './event-pipeline';
+import type { FleetCoverageOptions } from './fleet/fleet-coverage-options';
 import { checkMasterLayout } from './master-layout';
 import { DEFAULT_EVENT_BUS_NAME, grantAgentsPutEvents, monitoringEventBusArn, validatePrincipals } from './monitoring-event-bus';
 import { OrganizationCompliance } from './organization/organization-compliance';
@@ -211,6 +212,18 @@ export interface ConfigMonitoringMasterProps {
   readonly dashboard?: ComplianceDashboardOptions;
 
   /**
+   * Which accounts and regions should report: from AWS Organizations (every active account, or those under some
+   * OUs) and/or a list, × the governed regions. Every hour the master compares them with the accounts and regions
+   * it has seen and reports those that never reported: the `NeverReportedAccountRegions` metric and alarm, a
+   * dashboard widget, a section of the daily report and the compliance API's `GET /coverage`.
+   *
+   * Reading Organizations needs the management account or a delegated administrator account.
+   *
+   * @default - no fleet coverage: an account that never sent an event stays unnoticed
+   */
+  readonly fleetCoverage?: FleetCoverageOptions;
+
+  /**
    * AWS Config rules to deploy to every account of the organization (`AWS::Config::OrganizationConfigRule`).
    *
    * Only from the organization's management account or a delegated administrator for
@@ -401,6 +414,7 @@ export class ConfigMonitoringMaster extends Construct {
         createFunction: (fnScope, fnId, fnProps) => new CheckAccountActivityFunction(fnScope, fnId, fnProps),
         silentAccountPeriod: dashboardOptions.silentAccountPeriod,
         silentAccountExclusions: dashboardOptions.silentAccountExclusions,
+        fleetCoverage: props.fleetCoverage,
         encryptionKey: props.encryptionKey,
         removalPolicy,
       });
@@ -411,6 +425,7 @@ export class ConfigMonitoringMaster extends Construct {
         bufferQueue: pipeline.bufferQueue,
         deadLetterQueue: pipeline.deadLetterQueue,
         accountActivityFunction: activityCheck.function,
+        fleetCoverage: props.fleetCoverage !== undefined,
         reconcileFunction: this.reconciliationHandler,
       }).dashboard;
 
@@ -427,6 +442,7 @@ export class ConfigMonitoringMaster extends Construct {
           ...props.complianceApi,
           complianceTable: this.complianceTable,
           eventsTable: this.eventsTable,
+          fleetCoverage: props.fleetCoverage !== undefined,
           encryptionKey: props.encryptionKey,
           removalPolicy,
         });

@@ -14,9 +14,8 @@ import {
 import { ConfigMonitoringAgentProps } from '../agent/config-monitoring-agent';
 import { Recording } from '../agent/recording/recording';
 import { ComplianceRule } from '../agent/rules/compliance-rule';
-import { ACCOUNT_ID, REGION_NAME } from '../common/validation';
+import { ACCOUNT_ID, ORGANIZATIONAL_UNIT_ID, REGION_NAME } from '../common/validation';
 
-const OU_ID = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
 const STACK_SET_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/;
 
 /**
@@ -297,7 +296,7 @@ function validateRollout(where: string, props: ConfigMonitoringRolloutProps, bas
         + 'and refine them with accounts and accountFilter');
     }
     for (const ou of target.organizationalUnitIds) {
-      if (!Token.isUnresolved(ou) && !OU_ID.test(ou)) {
+      if (!Token.isUnresolved(ou) && !ORGANIZATIONAL_UNIT_ID.test(ou)) {
         throw new Error(`${at}.organizationalUnitIds holds '${ou}', which is not an OU id (ou-xxxx-xxxxxxxx) or a root id (r-xxxx)`);
       }
     }

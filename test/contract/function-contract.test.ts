@@ -87,8 +87,8 @@ test('what a construct writes, the handler reads back; a missing variable fails 
     .toThrow('environment variable HISTORY_RETENTION_DAYS must be a positive integer (HandleConfigEvents), got 1.5');
   // An empty list is a value the construct writes (no excluded account), not a missing variable.
   expect(readFunctionEnvironment('CheckAccountActivity', {
-    COMPLIANCE_TABLE_NAME: 't', SILENT_AFTER_SECONDS: '86400', IGNORED_ACCOUNTS: '',
-  }).ignoredAccounts).toBe('');
+    COMPLIANCE_TABLE_NAME: 't', SILENT_AFTER_SECONDS: '86400', IGNORED_ACCOUNTS: '', FLEET_COVERAGE: '',
+  })).toMatchObject({ ignoredAccounts: '', fleetCoverage: undefined });
 });
 
 /** A metric as the template reads it: the function (by its logical id) and the name. */

@@ -13,7 +13,7 @@ import { createMonitoringFunction, FUNCTION_LOG_RETENTION } from '../../common/m
 import { acknowledgeNagFinding } from '../../common/nag-acknowledgement';
 import { validateIntegerInRange } from '../../common/validation';
 import { functionEnvironment } from '../../contract/function-environments';
-import { COMPLIANCE_TABLE_INDEXES } from '../../contract/table-names';
+import { COMPLIANCE_TABLE_INDEXES, FLEET_COVERAGE_PARTITION_KEY } from '../../contract/table-names';
 import { ComplianceApiFunction } from '../../handlers/compliance-api-function';
 
 // Routes follow src/runtime/api/router.ts: change both sides together. Index names come from the contract.
@@ -37,6 +37,8 @@ const FILTERS = ['status', 'resourceType', 'account', 'region', 'rule'];
 export interface ComplianceApiProps extends ComplianceApiOptions {
   readonly complianceTable: dynamodb.ITableV2;
   readonly eventsTable: dynamodb.ITableV2;
+  /** Serve `GET /coverage`, the fleet coverage snapshot. @default false */
+  readonly fleetCoverage?: boolean;
   /** The key of the tables (and of the API's log groups). @default - AWS-managed keys */
   readonly encryptionKey?: kms.IKey;
   /** @default RemovalPolicy.RETAIN */
@@ -149,7 +151,7 @@ export class ComplianceApi extends Construct {
     });
     this.api.deploymentStage.node.addDependency(executionLogGroup);
 
-    this.addRoutes(handler);
+    this.addRoutes(handler, props.fleetCoverage ?? false);
 
     if (props.webAclArn !== undefined) {
       new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
@@ -182,7 +184,7 @@ export class ComplianceApi extends Construct {
     return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: this.methodArns });
   }
 
-  private addRoutes(handler: lambda.IFunction): void {
+  private addRoutes(handler: lambda.IFunction, fleetCoverage: boolean): void {
     // One permission per method (scoped to its ARN), none for the console's test invocations.
     const integration = new apigateway.LambdaIntegration(handler, { allowTestInvoke: false });
     const validator = new apigateway.RequestValidator(this, 'RequestValidator', {
@@ -213,6 +215,7 @@ export class ComplianceApi extends Construct {
     const resource = RESOURCE_PATH.reduce<apigateway.IResource>((parent, part) => parent.addResource(part), this.api.root);
     get(resource, pathParameters);
     get(resource.addResource('history'), { ...pathParameters, ...queryString(['limit', 'nextToken']) });
+    if (fleetCoverage) get(this.api.root.addResource('coverage'), {});
 
     // The integration scopes each permission to its method's ARN; the account as well closes the confused-deputy gap
     // for policy checks (Control Tower's CT.LAMBDA.PR.2) that cannot read the ARN's Fn::Join.
@@ -222,7 +225,7 @@ export class ComplianceApi extends Construct {
   }
 }
 
-/** Exactly what the function calls: Query and BatchGetItem on the state and its indexes, Query on the history. Never Scan. */
+/** Exactly what the function calls: Query and BatchGetItem on the state and its indexes, Query on the history, GetItem of the coverage snapshot. Never Scan. */
 function grantReads(handler: lambda.Function, props: ComplianceApiProps): void {
   handler.addToRolePolicy(new iam.PolicyStatement({
     actions: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
@@ -235,6 +238,13 @@ function grantReads(handler: lambda.Function, props: ComplianceApiProps): void {
       props.eventsTable.tableArn,
     ],
   }));
+  if (props.fleetCoverage) {
+    handler.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['dynamodb:GetItem'],
+      resources: [props.complianceTable.tableArn],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [FLEET_COVERAGE_PARTITION_KEY] } },
+    }));
+  }
   props.encryptionKey?.grant(handler, 'kms:Decrypt', 'kms:DescribeKey');
 }
 

@@ -96,6 +96,11 @@ export interface ComplianceDashboardProps extends ComplianceDashboardOptions {
    * @default Duration.hours(1)
    */
   readonly accountActivityInterval?: Duration;
+  /**
+   * Whether `accountActivityFunction` also emits the fleet coverage metrics (`NeverReportedAccountRegions`…).
+   * @default false
+   */
+  readonly fleetCoverage?: boolean;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -118,6 +123,8 @@ export class ComplianceDashboard extends Construct {
   public readonly handlerErrorsAlarm: cloudwatch.Alarm;
   public readonly driftAlarm?: cloudwatch.Alarm;
   public readonly silentAccountsAlarm?: cloudwatch.Alarm;
+  public readonly neverReportedAlarm?: cloudwatch.Alarm;
+  public readonly coverageTruncatedAlarm?: cloudwatch.Alarm;
   public readonly nonCompliantContributors: cloudwatch.CfnInsightRule;
 
   constructor(scope: Construct, id: string, props: ComplianceDashboardProps) {
@@ -267,13 +274,40 @@ export class ComplianceDashboard extends Construct {
         left: [activity('SilentAccounts', 'Silent accounts'), activity('SilentAccountRegions', 'Silent account-regions')],
         right: [activity('AccountsSeen', 'Accounts seen')],
       }));
+      if (props.fleetCoverage) {
+        this.neverReportedAlarm = withActions(activity('NeverReportedAccountRegions').createAlarm(this, 'NeverReportedAlarm', {
+          alarmDescription: 'Accounts and regions that should report (Organizations or the fleet coverage list) never sent an event: '
+            + 'their agent is not deployed or cannot reach the bus; GET /coverage, the daily report or the check function\'s log lists them',
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }));
+        this.coverageTruncatedAlarm = withActions(activity('CoverageListTruncated').createAlarm(this, 'CoverageTruncatedAlarm', {
+          alarmDescription: 'The fleet coverage check stopped reading Organizations at its call budget: its never-reported count is partial; '
+            + 'narrow fleetCoverage.organizationalUnitIds or look for throttling in the check function\'s log',
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }));
+        optionalRow.push(new cloudwatch.GraphWidget({
+          title: 'Fleet coverage',
+          width: 12,
+          left: [
+            activity('NeverReportedAccountRegions', 'Never reported'),
+            activity('SilentExpectedAccountRegions', 'Expected, silent'),
+          ],
+          right: [activity('ExpectedAccountRegions', 'Expected'), activity('ReportingAccountRegions', 'Reporting')],
+        }));
+      }
     }
     // Every alarm in one place, the optional ones included.
     widgets[2].push(new cloudwatch.AlarmStatusWidget({
       title: 'Alarms',
       width: 12,
-      alarms: [this.deadLetterAlarm, this.handlerErrorsAlarm, this.driftAlarm, this.silentAccountsAlarm]
-        .filter((alarm): alarm is cloudwatch.Alarm => alarm !== undefined),
+      alarms: [this.deadLetterAlarm, this.handlerErrorsAlarm, this.driftAlarm, this.silentAccountsAlarm, this.neverReportedAlarm,
+        this.coverageTruncatedAlarm].filter((alarm): alarm is cloudwatch.Alarm => alarm !== undefined),
     }));
     if (optionalRow.length > 0) widgets.push(optionalRow);
 

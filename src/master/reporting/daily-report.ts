@@ -15,6 +15,7 @@ import { createMonitoringFunction } from '../../common/monitoring-function';
 import { acknowledgeObjectPrefixWildcard } from '../../common/nag-acknowledgement';
 import { validateDurationInRange, validateWholeUnits } from '../../common/validation';
 import { functionEnvironment } from '../../contract/function-environments';
+import { FLEET_COVERAGE_PARTITION_KEY } from '../../contract/table-names';
 import { DailyReportFunction } from '../../handlers/daily-report-function';
 
 /** Scans a million items in under a minute; the rest is headroom for throttling retries on a busy table. */
@@ -157,6 +158,12 @@ function grantReport(handler: lambda.Function, bucket: s3.IBucket, topic: sns.IT
   handler.addToRolePolicy(new iam.PolicyStatement({
     actions: ['dynamodb:Scan'],
     resources: [props.complianceTable.tableArn],
+  }));
+  // The fleet coverage snapshot, one GetItem a day (an item the Scan could read, but a Scan filters it out).
+  handler.addToRolePolicy(new iam.PolicyStatement({
+    actions: ['dynamodb:GetItem'],
+    resources: [props.complianceTable.tableArn],
+    conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [FLEET_COVERAGE_PARTITION_KEY] } },
   }));
   // Snapshots only: the function may neither read nor write the history records beside them.
   handler.addToRolePolicy(new iam.PolicyStatement({

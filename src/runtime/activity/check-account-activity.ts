@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CheckAccountActivityMetric } from '../../contract/metric-names';
 import { emfDocument } from '../observability/metrics';
 import { readAccountActivityItems } from '../store/account-activity-items';
+import type { AccountActivityItem } from '../store/account-activity-keys';
 
 /**
  * The read side of account activity: `checkAccountActivity()` (run on a schedule) reads every activity item and
@@ -38,6 +39,8 @@ export interface ActivityCheckOptions {
    * @default - none
    */
   readonly ignoredAccounts?: readonly string[];
+  /** The activity items, when the caller has read them already (the fleet coverage check uses the same). @default - read here */
+  readonly items?: readonly AccountActivityItem[];
 }
 
 /**
@@ -53,7 +56,7 @@ export async function checkAccountActivity(
   const ignored = new Set(options.ignoredAccounts ?? []);
   const newestByAccount = new Map<string, number>();
   const silentRegions: SilentRegion[] = [];
-  for (const item of await readAccountActivityItems(client, tableName)) {
+  for (const item of options.items ?? await readAccountActivityItems(client, tableName)) {
     if (ignored.has(item.account)) continue;
     newestByAccount.set(item.account, Math.max(newestByAccount.get(item.account) ?? 0, item.last_event_ms));
     if (nowMs - item.last_event_ms > options.silentAfterMs) {
@@ -92,6 +95,8 @@ export interface ActivityCheckRun {
   readonly silentAfterSeconds: number;
   /** Comma-separated, possibly empty (`IGNORED_ACCOUNTS`). */
   readonly ignoredAccounts: string;
+  /** @default - read here */
+  readonly items?: readonly AccountActivityItem[];
   readonly functionName: string;
   readonly nowMs?: number;
   /** @default stdout, one line */
@@ -108,6 +113,7 @@ export async function runAccountActivityCheck(run: ActivityCheckRun): Promise<Ac
     silentAfterMs: run.silentAfterSeconds * 1000,
     nowMs,
     ignoredAccounts: run.ignoredAccounts.split(',').map((a) => a.trim()).filter((a) => a.length > 0),
+    items: run.items,
   });
   const sink = run.sink ?? ((line: string) => process.stdout.write(`${line}\n`));
   sink(JSON.stringify({ level: 'INFO', message: 'account activity checked', ...activityCheckEmf(result, run.functionName, nowMs) }));

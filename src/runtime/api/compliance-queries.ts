@@ -4,6 +4,7 @@ import { readAll, readMergedPage, type Item } from './merged-query';
 import { decodePageToken, encodePageToken, queryFingerprint } from './page-token';
 import type { ComplianceFilters } from './parameters';
 import { planQuery, STATUS_INDEX, type QueryPlan } from './query-plan';
+import { readCoverageSnapshot, type CoverageSnapshot } from '../fleet/coverage-snapshot';
 import { COMPLIANCE_STATUSES, type ComplianceStatus } from '../models/compliance-result';
 import { RESOURCE_MARKER_SK, isRuleSortKey, resourceKey, type ResourceIdentity } from '../store/keys';
 
@@ -53,7 +54,7 @@ const BATCH_GET_SIZE = 100;
 const BATCH_GET_ATTEMPTS = 6;
 
 /**
- * The reads behind the compliance API. Keys and indexes only: Query, GetItem-free BatchGetItem by key; never a Scan.
+ * The reads behind the compliance API. Keys and indexes only: Query, BatchGetItem by key, one GetItem of the coverage; never a Scan.
  */
 export class ComplianceQueries {
   private readonly budget: number;
@@ -158,6 +159,15 @@ export class ComplianceQueries {
         compliance_details: parseDetails(item.compliance_details),
       })),
     };
+  }
+
+  /** `GET /coverage`: the newest fleet coverage snapshot (one GetItem), 404 before the first hourly check. */
+  async coverage(): Promise<CoverageSnapshot> {
+    const snapshot = await readCoverageSnapshot(this.client, this.options.complianceTableName);
+    if (snapshot === undefined) {
+      throw new ApiError(404, 'no fleet coverage is recorded yet: the check runs every hour once fleetCoverage is set on the master');
+    }
+    return snapshot;
   }
 
   /**

@@ -14,6 +14,8 @@ export const ROUTES = {
   summary: '/summary',
   resource: '/resources/{account}/{region}/{resourceType}/{resourceId}',
   history: '/resources/{account}/{region}/{resourceType}/{resourceId}/history',
+  /** Only when the master has fleet coverage. */
+  coverage: '/coverage',
 } as const;
 
 const FILTER_PARAMETERS = ['status', 'resourceType', 'account', 'region', 'rule'];
@@ -41,6 +43,10 @@ export async function route(event: APIGatewayProxyEvent, queries: ComplianceQuer
       case ROUTES.history: {
         rejectUnknown(query, ['limit', 'nextToken']);
         return ok(await queries.history(resourceOf(event.pathParameters), parseLimit(query?.limit), query?.nextToken));
+      }
+      case ROUTES.coverage: {
+        rejectUnknown(query, []);
+        return ok(await queries.coverage());
       }
       default:
         throw new ApiError(404, `${event.httpMethod} ${event.resource} is not a route of this API`);

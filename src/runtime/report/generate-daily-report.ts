@@ -6,6 +6,7 @@ import type { ReportSink, SummaryPublisher } from './report-sinks';
 import { scanComplianceTable } from './scan-compliance';
 import { SnapshotRepository } from './snapshot-repository';
 import { summaryMessage, type SummaryMessage } from './summary-message';
+import { readCoverageSnapshot } from '../fleet/coverage-snapshot';
 
 /** Parallel scan segments when not told: enough to read a million items in well under a minute. */
 export const DEFAULT_SCAN_SEGMENTS = 8;
@@ -49,7 +50,10 @@ export async function generateDailyReport(options: GenerateReportOptions): Promi
     segments: options.scanSegments ?? DEFAULT_SCAN_SEGMENTS,
     recentSinceMs: recentSince(history, options.now),
   });
-  const report = buildReport({ aggregate, history, now: options.now, complianceTable: options.complianceTable });
+  // One GetItem: the hourly check's snapshot (absent when the master has no fleet coverage).
+  const fleetCoverage = await readCoverageSnapshot(options.client, options.complianceTable);
+  const built = buildReport({ aggregate, history, now: options.now, complianceTable: options.complianceTable });
+  const report = fleetCoverage ? { ...built, fleetCoverage } : built;
 
   const files = reportFiles(report);
   // The dated files first: `latest/` never points at a day that is not stored.

@@ -80,6 +80,26 @@ function excludedNotice(report: DailyReport): string {
     + `<th class="key">Reason</th></tr></thead><tbody>${rows}</tbody></table>${more}</div>`;
 }
 
+/** The accounts and regions that should report and do not; nothing when the master has no fleet coverage. */
+function fleetSection(report: DailyReport): string {
+  const f = report.fleetCoverage;
+  if (f === undefined) return '';
+  const rows = (kind: string, list: { account: string; region: string; name?: string; lastEventAt?: string }[]) => list
+    .map((r) => `<tr><td class="key">${escapeHtml(kind)}</td><td class="key">${escapeHtml(r.account)}</td><td class="key">${escapeHtml(r.name ?? '')}</td>`
+      + `<td class="key">${escapeHtml(r.region)}</td><td class="key">${escapeHtml(r.lastEventAt ?? '')}</td></tr>`).join('');
+  const listed = f.neverReported.length + f.silent.length;
+  const more = f.neverReportedCount + f.silentCount > listed
+    ? `<p class="note">Showing ${listed} of ${formatCount(f.neverReportedCount + f.silentCount)}; GET /coverage of the compliance API has the same lists.</p>` : '';
+  const partial = f.truncated ? '<p class="note">The list of expected accounts is partial (the check stopped at its Organizations call budget).</p>' : '';
+  const table = listed === 0 ? '<p data-testid="fleet-none">Every expected account and region reports.</p>'
+    : '<table data-testid="fleet-table"><thead><tr><th class="key">State</th><th class="key">Account</th><th class="key">Name</th>'
+      + `<th class="key">Region</th><th class="key">Last event</th></tr></thead><tbody>${rows('never reported', f.neverReported)}${rows('silent', f.silent)}</tbody></table>`;
+  return `<h2>Fleet coverage</h2>
+<p class="meta" data-testid="fleet-summary">Checked ${escapeHtml(f.checkedAt)}: ${formatCount(f.reporting)} of ${formatCount(f.expected)} expected account-regions report; `
+    + `${formatCount(f.neverReportedCount)} never reported, ${formatCount(f.silentCount)} silent, ${formatCount(f.pendingCount)} joined recently.</p>
+${partial}${table}${more}`;
+}
+
 /**
  * The report as one self-contained HTML page: inline CSS and SVG, no script, and a Content-Security-Policy that
  * forbids every request, so opening it can never call out, whatever a rule name or resource id contains.
@@ -124,6 +144,7 @@ export function renderHtml(report: DailyReport): string {
 Score = compliant ÷ (compliant + non-compliant), as AWS Config computes it.</p>
 <div class="tiles">${tiles}</div>
 ${excludedNotice(report)}
+${fleetSection(report)}
 <h2>Trend, last ${report.trend.length} report${report.trend.length === 1 ? '' : 's'}</h2>
 ${trendChart('trend-chart', 'Compliance score by day', report.trend)}
 <h2>Non-compliant by account</h2>

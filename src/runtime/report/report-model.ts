@@ -1,3 +1,4 @@
+import type { CoverageSnapshot } from '../fleet/coverage-snapshot';
 import { COMPLIANCE_STATUSES, type ComplianceStatus } from '../models/compliance-result';
 
 /** Items per compliance status, and their sum. */
@@ -117,6 +118,8 @@ export interface DailyReport {
   readonly changes: ReportChanges;
   /** Oldest first, one point per day with a snapshot within `TREND_DAYS`, today included. */
   readonly trend: TrendPoint[];
+  /** The newest hourly fleet coverage, when the master has fleet coverage and it has run. */
+  readonly fleetCoverage?: CoverageSnapshot;
 }
 
 /** Days of history the trend shows, today included. */

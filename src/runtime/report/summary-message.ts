@@ -14,6 +14,11 @@ export interface SummaryMessage {
   readonly attributes: Record<string, string>;
 }
 
+function fleetLine(f: NonNullable<DailyReport['fleetCoverage']>): string {
+  return `Fleet: ${formatCount(f.reporting)} of ${formatCount(f.expected)} expected account-regions report, `
+    + `${formatCount(f.neverReportedCount)} never reported, ${formatCount(f.silentCount)} silent${f.truncated ? ' (expected list partial)' : ''}`;
+}
+
 /**
  * The short SNS summary: the score, the totals and their change, the worst accounts and rules, where the full
  * report is. Kept to a few hundred bytes: email and chat subscribers read it on a phone.
@@ -44,6 +49,7 @@ export function summaryMessage(report: DailyReport, reportLocation: string): Sum
     `Evaluated non-compliant since then: ${formatCount(c.recentNonCompliantCount)}`,
     ...(report.source.excluded.count > 0
       ? [`Left out of the counts: ${formatCount(report.source.excluded.count)} item(s) with unusable fields (listed in the full report)`] : []),
+    ...(report.fleetCoverage ? [fleetLine(report.fleetCoverage)] : []),
     ...(accounts.length ? ['', 'Most non-compliant accounts:', ...accounts] : []),
     ...(rules.length ? ['', 'Most non-compliant rules:', ...rules] : []),
     '',

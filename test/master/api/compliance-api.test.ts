@@ -49,10 +49,12 @@ describe('ComplianceApi defaults', () => {
     template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestParameters: true, ValidateRequestBody: true });
   });
 
-  test('the routes are exactly those the handler routes', () => {
+  test('the routes are exactly those the handler routes (GET /coverage only with fleet coverage)', () => {
     const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart);
-    const fromRoutes = new Set(Object.values(ROUTES).flatMap((route) => route.split('/').filter(Boolean)));
+    const { coverage, ...withoutCoverage } = ROUTES;
+    const fromRoutes = new Set(Object.values(withoutCoverage).flatMap((route) => route.split('/').filter(Boolean)));
     expect(new Set(paths)).toEqual(fromRoutes);
+    expect(paths).not.toContain(coverage.slice(1));
   });
 
   test('query and path parameters are declared (path required, query optional)', () => {

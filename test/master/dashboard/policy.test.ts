@@ -18,7 +18,7 @@ import { inlineFunction } from '../../support/inline-function';
 import { describeViolations, guardApp, nag as nagApp } from '../../support/policy-checks';
 
 // cdk-nag AwsSolutions and the Control Tower cfn-guard rules over a master with the dashboard, its alarms, the
-// account activity check and organization rules and packs, as the lead wires them (see test/policy/* for the approach).
+// account activity check with fleet coverage (Organizations reads) and organization rules and packs, as the lead wires them (see test/policy/* for the approach).
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 
@@ -51,7 +51,9 @@ function buildApp(outdir: string, withTopicAndKey: boolean): App {
   const organizationConformancePacks = [{ conformancePackName: 'pack', template: ConformancePackTemplate.fromBody('Resources: {}') }];
   // The master props the lead adds (dashboard, organizationRules, organizationConformancePacks); before that wiring
   // exists the master ignores them and the constructs are added here, with the same ids the wiring uses.
-  const wiredProps: Record<string, unknown> = { dashboard: { alarmTopic }, organizationRules, organizationConformancePacks };
+  const wiredProps: Record<string, unknown> = {
+    dashboard: { alarmTopic }, organizationRules, organizationConformancePacks, fleetCoverage: { regions: ['eu-west-1', 'us-east-1'] },
+  };
   const master = new ConfigMonitoringMaster(stack, 'Monitoring', { organizationId: 'o-a1b2c3d4e5', encryptionKey, ...wiredProps });
   if (!master.node.tryFindChild('Dashboard')) {
     const activity = new AccountActivityCheck(master, 'AccountActivityCheck', {
@@ -97,7 +99,7 @@ const OWN_EXCEPTIONS = [/^CT\.LAMBDA\.PR\.3 MonitoringAccountActivityCheckFuncti
 /** The test's own evaluator function (the user's code, not the library's). */
 const SCAFFOLDING = [/^CT\.LAMBDA\.PR\.3 Evaluator[0-9A-F]{8}$/];
 const DEFAULT_KEY_EXCEPTIONS = [/^CT\.CLOUDWATCH\.PR\.3 MonitoringAccountActivityCheckLogGroup[0-9A-F]{8}$/];
-const NO_TOPIC_EXCEPTIONS = [/^CT\.CLOUDWATCH\.PR\.1 MonitoringDashboard(DeadLetter|HandlerErrors|SilentAccounts)Alarm[0-9A-F]{8}$/];
+const NO_TOPIC_EXCEPTIONS = [/^CT\.CLOUDWATCH\.PR\.1 MonitoringDashboard(DeadLetter|HandlerErrors|SilentAccounts|NeverReported|CoverageTruncated)Alarm[0-9A-F]{8}$/];
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-policy-'));
 afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
@@ -117,6 +119,6 @@ describe.each([
     expect(findings.filter((f) => !allowed.some((pattern) => pattern.test(f)))).toEqual([]);
     // Every exception is still needed.
     for (const pattern of [...OWN_EXCEPTIONS, ...conditional]) expect(findings.some((f) => pattern.test(f))).toBe(true);
-    if (!withTopicAndKey) expect(findings.filter((f) => NO_TOPIC_EXCEPTIONS[0].test(f))).toHaveLength(3);
+    if (!withTopicAndKey) expect(findings.filter((f) => NO_TOPIC_EXCEPTIONS[0].test(f))).toHaveLength(5);
   });
 });
