@@ -50,7 +50,7 @@ describe('cfn-lint over every template of the policy apps', () => {
     findings.push(...linted.findings.map((f) => ({ ...f, template: `${name}/${f.template}` })));
   }
 
-  test('every template is linted: the example app\'s six, the master variants\' two, the default props\' two', () => {
+  test('every template is linted: the example app\'s six, the master variants\' three, the default props\' two', () => {
     expect(targets.map((t) => `${path.basename(path.dirname(t.file))}/${path.basename(t.file)} ${t.region}`).sort()).toEqual([
       'default-props/DefaultAgent.template.json eu-west-1',
       'default-props/Defaults.template.json eu-west-1',
@@ -61,6 +61,7 @@ describe('cfn-lint over every template of the policy apps', () => {
       'example/ConfigMonitoringMaster.template.json eu-west-1',
       'example/ConfigMonitoringRollout.template.json eu-west-1',
       'master-variants/Defaults.template.json eu-west-1',
+      'master-variants/Fleet.template.json eu-west-1',
       'master-variants/Own.template.json eu-west-1',
     ]);
   });

@@ -15,7 +15,10 @@ function defaultMaster(app: App): void {
   new ConfigMonitoringMaster(new Stack(app, 'Defaults', { env: ENV }), 'Monitoring', { organizationId: 'o-a1b2c3d4e5' });
 }
 
-/** Other master configurations: defaults, and a listed-accounts master with its own bus and topic (`Own`). */
+/**
+ * Other master configurations: defaults, a listed-accounts master with its own bus and topic (`Own`), and fleet
+ * coverage from Organizations with the API and the daily report that serve it (`Fleet`).
+ */
 export function masterVariantsApp(outdir: string): App {
   const app = new App({ outdir });
   defaultMaster(app);
@@ -24,6 +27,12 @@ export function masterVariantsApp(outdir: string): App {
     agentAccounts: ['222222222222', '333333333333'],
     eventBus: new events.EventBus(own, 'SharedBus', { eventBusName: 'shared' }),
     notificationTopic: new sns.Topic(own, 'Topic', { enforceSSL: true }),
+  });
+  new ConfigMonitoringMaster(new Stack(app, 'Fleet', { env: ENV }), 'Monitoring', {
+    organizationId: 'o-a1b2c3d4e5',
+    fleetCoverage: { regions: ['eu-west-1', 'us-east-1'], organizationalUnitIds: ['ou-ab12-workloads1'], excludedAccounts: [ENV.account] },
+    complianceApi: {},
+    dailyReport: {},
   });
   return app;
 }
