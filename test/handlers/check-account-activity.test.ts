@@ -1,9 +1,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { readCoverageSnapshot } from '../../../src/runtime/fleet/coverage-snapshot';
-import { accountActivityItem } from '../../support/account-activity-item';
-import { startLocalDynamoDb, type LocalDynamoDb } from '../../support/local-dynamodb';
-import { masterTableSpecs } from '../../support/master-tables';
+import { readCoverageSnapshot } from '../../src/runtime/fleet/coverage-snapshot';
+import { accountActivityItem } from '../support/account-activity-item';
+import { startLocalDynamoDb, type LocalDynamoDb } from '../support/local-dynamodb';
+import { masterTableSpecs } from '../support/master-tables';
 
 // The deployed handler end to end: its environment as the construct writes it, dynalite for the table, the SDK's
 // Organizations client answered by aws-sdk-client-mock; one read of the activity items serves both checks.
@@ -21,7 +21,7 @@ afterAll(async () => {
   }
 });
 
-type HandlerModule = typeof import('../../../src/handlers/check-account-activity.lambda');
+type HandlerModule = typeof import('../../src/handlers/check-account-activity.lambda');
 
 interface Loaded {
   readonly handler: HandlerModule['handler'];
@@ -46,7 +46,7 @@ function loadHandlerAfresh(): Loaded {
       Accounts: ['222222222222', '333333333333', '444444444444'].map((Id) => ({ Id, State: 'ACTIVE', JoinedTimestamp: new Date('2024-01-01T00:00:00Z') })),
     });
     const queries = jest.spyOn(documents.QueryCommand.prototype, 'resolveMiddleware');
-    const { handler } = require('../../../src/handlers/check-account-activity.lambda') as HandlerModule;
+    const { handler } = require('../../src/handlers/check-account-activity.lambda') as HandlerModule;
     /* eslint-enable @typescript-eslint/no-require-imports */
     loaded = { handler, organizations, queries };
   });
