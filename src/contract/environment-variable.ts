@@ -46,6 +46,18 @@ export function positiveInteger(name: string): EnvironmentVariable<number> {
   };
 }
 
+/** A required `true` or `false`. */
+export function flag(name: string): EnvironmentVariable<boolean> {
+  return {
+    name,
+    read: (raw, functionName) => {
+      if (raw === undefined) throw missing(name, functionName);
+      if (raw !== 'true' && raw !== 'false') throw new Error(`environment variable ${name} must be true or false (${functionName}), got ${raw}`);
+      return raw === 'true';
+    },
+  };
+}
+
 /** A function's variables, by the field name each side uses in code. */
 export type EnvironmentSpec = Readonly<Record<string, EnvironmentVariable<unknown>>>;
 

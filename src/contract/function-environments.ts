@@ -1,5 +1,5 @@
 import {
-  buildEnvironment, type EnvironmentReading, type EnvironmentValues, positiveInteger, possiblyEmptyText, readEnvironment, text,
+  buildEnvironment, type EnvironmentReading, flag, type EnvironmentValues, positiveInteger, possiblyEmptyText, readEnvironment, text,
 } from './environment-variable';
 import { fleetCoverageSettings } from './fleet-coverage-settings';
 
@@ -41,6 +41,8 @@ const DAILY_REPORT_ENVIRONMENT = {
   reportBucketName: text('REPORT_BUCKET_NAME'),
   notificationTopicArn: text('NOTIFICATION_TOPIC_ARN'),
   scanSegments: positiveInteger('SCAN_SEGMENTS'),
+  /** Whether the master has fleet coverage, so the report reads its snapshot. */
+  readFleetCoverage: flag('READ_FLEET_COVERAGE'),
 };
 
 const ARCHIVE_HISTORY_ENVIRONMENT = {

@@ -16,12 +16,13 @@ const eventsTable = environment.eventsTableName;
 const sink = new S3ReportSink(new S3Client({}), environment.reportBucketName);
 const publisher = new SnsSummaryPublisher(new SNSClient({}), environment.notificationTopicArn);
 const scanSegments = environment.scanSegments;
+const readFleetCoverage = environment.readFleetCoverage;
 
 /** Schedule → daily report in S3, snapshot in the events table, summary on SNS. Thin: the work is in runtime/report. */
 export const handler = async (_event: ScheduledEvent): Promise<{ date: string; location: string }> => {
   const started = Date.now();
   const { report, location } = await generateDailyReport({
-    client, complianceTable, eventsTable, sink, publisher, now: new Date(), scanSegments,
+    client, complianceTable, eventsTable, sink, publisher, now: new Date(), scanSegments, readFleetCoverage,
   });
   process.stdout.write(`${JSON.stringify(reportMetrics(report, process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'DailyReport'))}\n`);
   logger.info('daily report written', {

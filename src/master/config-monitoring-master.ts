@@ -455,6 +455,7 @@ export class ConfigMonitoringMaster extends Construct {
           complianceTable: this.complianceTable,
           eventsTable: this.eventsTable,
           notificationTopic: this.notificationTopic,
+          fleetCoverage: props.fleetCoverage !== undefined,
           encryptionKey: props.encryptionKey,
           removalPolicy,
         });

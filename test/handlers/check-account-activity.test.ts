@@ -73,23 +73,30 @@ async function deploy(fleetCoverage: string) {
   return complianceTable;
 }
 
-async function invoke(handler: HandlerModule['handler']): Promise<Record<string, any>[]> {
+/** The log lines of one invocation, and its error if it failed. */
+async function invoke(handler: HandlerModule['handler'], remainingMs = 300_000): Promise<Record<string, any>[] & { error?: Error }> {
   const lines: string[] = [];
   const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => { lines.push(String(chunk)); return true; });
+  let error: Error | undefined;
   try {
-    await handler();
+    await handler({}, { getRemainingTimeInMillis: () => remainingMs });
+  } catch (thrown) {
+    error = thrown as Error;
   } finally {
     stdout.mockRestore();
   }
-  return lines.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+  return Object.assign(lines.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line)), { error });
 }
 
+const FROM_ORGANIZATIONS = JSON.stringify({
+  regions: ['eu-west-1'], fromOrganizations: true, organizationalUnitIds: [], accounts: [], excludedAccounts: [], graceSeconds: 86400,
+});
+
 test('with fleet coverage: the silence line, the coverage line and the snapshot, from one read of the activity items', async () => {
-  const table = await deploy(JSON.stringify({
-    regions: ['eu-west-1'], fromOrganizations: true, organizationalUnitIds: [], accounts: [], excludedAccounts: [], graceSeconds: 86400,
-  }));
+  const table = await deploy(FROM_ORGANIZATIONS);
   const { handler, organizations, queries } = loadHandlerAfresh();
   const lines = await invoke(handler);
+  expect(lines.error).toBeUndefined();
   // Four activity partitions, queried once each for both checks.
   expect(queries).toHaveBeenCalledTimes(4);
   expect(organizations.calls()).toHaveLength(1);
@@ -97,6 +104,27 @@ test('with fleet coverage: the silence line, the coverage line and the snapshot,
   expect(lines[0]).toMatchObject({ SilentAccounts: 1, AccountsSeen: 2 });
   expect(lines[1]).toMatchObject({ FunctionName: 'Central-CheckAccountActivity', ExpectedAccountRegions: 3, NeverReportedAccountRegions: 1, SilentExpectedAccountRegions: 1 });
   expect((await readCoverageSnapshot(db.documentClient, table))?.neverReported).toEqual([{ account: '444444444444', region: 'eu-west-1' }]);
+});
+
+test('Organizations refuses: the silence metrics are out first, then the invocation fails (Errors, its alarm, a retry)', async () => {
+  const table = await deploy(FROM_ORGANIZATIONS);
+  const { handler, organizations } = loadHandlerAfresh();
+  organizations.rejects(Object.assign(new Error('You don\'t have permissions to access this resource.'), { name: 'AccessDeniedException' }));
+  const lines = await invoke(handler);
+  expect(lines.error?.name).toBe('AccessDeniedException');
+  expect(lines.map((line) => line.message)).toEqual(['account activity checked']);
+  expect(await readCoverageSnapshot(db.documentClient, table)).toBeUndefined();
+});
+
+test('no time left for Organizations: the run ends as truncated, with its metrics and snapshot, not as a timeout', async () => {
+  const table = await deploy(FROM_ORGANIZATIONS);
+  const { handler, organizations } = loadHandlerAfresh();
+  // Less than the write margin: no list call may start.
+  const lines = await invoke(handler, 45_000);
+  expect(lines.error).toBeUndefined();
+  expect(organizations.calls()).toHaveLength(0);
+  expect(lines[1]).toMatchObject({ CoverageListTruncated: 1, organizationsCalls: 0 });
+  expect(await readCoverageSnapshot(db.documentClient, table)).toMatchObject({ truncated: true });
 });
 
 test('without fleet coverage: the silence check alone, no Organizations call, no snapshot', async () => {

@@ -13,6 +13,9 @@ import { FLEET_COVERAGE_PARTITION_KEY } from '../../contract/table-names';
 import type { FleetCoverageOptions } from '../fleet/fleet-coverage-options';
 import { fleetCoverageVariable } from '../fleet/fleet-coverage-settings';
 
+/** Lambda's limit on a function's environment variables, names and values together, in bytes. */
+const LAMBDA_ENVIRONMENT_LIMIT = 4096;
+
 /** The shortest silence the check reports: well above the handler's write interval (15 minutes) plus buffering. */
 export const MIN_SILENT_ACCOUNT_PERIOD = Duration.hours(1);
 
@@ -66,6 +69,13 @@ export class AccountActivityCheck extends Construct {
     }
 
     const fleet = props.fleetCoverage;
+    const environment = functionEnvironment('CheckAccountActivity', {
+      complianceTableName: props.complianceTable.tableName,
+      silentAfterSeconds: period.isUnresolved() ? Token.asString(period.toSeconds()) : String(period.toSeconds()),
+      ignoredAccounts: (props.silentAccountExclusions ?? []).join(','),
+      fleetCoverage: fleet ? fleetCoverageVariable(this, fleet) : '',
+    });
+    validateEnvironmentSize(environment);
     const { function: fn, role } = createMonitoringFunction(this, {
       createFunction: props.createFunction,
       name: 'CheckAccountActivity',
@@ -77,15 +87,14 @@ export class AccountActivityCheck extends Construct {
       timeout: fleet ? Duration.minutes(5) : Duration.minutes(1),
       encryptionKey: props.encryptionKey,
       removalPolicy: props.removalPolicy,
-      environment: functionEnvironment('CheckAccountActivity', {
-        complianceTableName: props.complianceTable.tableName,
-        silentAfterSeconds: period.isUnresolved() ? Token.asString(period.toSeconds()) : String(period.toSeconds()),
-        ignoredAccounts: (props.silentAccountExclusions ?? []).join(','),
-        fleetCoverage: fleet ? fleetCoverageVariable(this, fleet) : '',
-      }),
+      environment,
     });
     this.function = fn;
-    if (fleet) grantFleetCoverage(role, props.complianceTable, fleet.fromOrganizations ?? true);
+    if (fleet) {
+      grantFleetCoverage(role, props.complianceTable, fleet);
+      // The snapshot's PutItem encrypts with the table's key.
+      props.encryptionKey?.grant(role, 'kms:Encrypt', 'kms:GenerateDataKey');
+    }
     // Only Query, only the base table: the activity items are read by partition key.
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['dynamodb:Query'],
@@ -101,20 +110,35 @@ export class AccountActivityCheck extends Construct {
   }
 }
 
-/** The snapshot's one item, and the Organizations list calls when the expected accounts come from there. */
-function grantFleetCoverage(role: iam.IRole, table: dynamodb.ITableV2, fromOrganizations: boolean): void {
+/** The snapshot's one item, and the Organizations list calls the configured reading makes. */
+function grantFleetCoverage(role: iam.IRole, table: dynamodb.ITableV2, fleet: FleetCoverageOptions): void {
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['dynamodb:PutItem'],
     resources: [table.tableArn],
     conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [FLEET_COVERAGE_PARTITION_KEY] } },
   }));
-  if (!fromOrganizations) return;
+  if (!(fleet.fromOrganizations ?? true)) return;
+  const underOus = (fleet.organizationalUnitIds ?? []).length > 0;
   role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['organizations:ListAccounts', 'organizations:ListAccountsForParent', 'organizations:ListChildren'],
+    actions: underOus ? ['organizations:ListAccountsForParent', 'organizations:ListChildren'] : ['organizations:ListAccounts'],
     resources: ['*'],
   }));
-  acknowledgeNagFinding(role, 'AwsSolutions-IAM5', 'Resource::*',
-    'Organizations list calls: ListAccounts accepts no resource, and the OUs to walk are found at run time; read-only');
+  acknowledgeNagFinding(role, 'AwsSolutions-IAM5', 'Resource::*', underOus
+    ? 'Organizations list calls under the given OUs: their nested OUs are found at run time, and their ARNs need the management account id; read-only'
+    : 'organizations:ListAccounts accepts no resource; read-only');
+}
+
+/**
+ * Lambda refuses more than 4 KB of environment at deploy time: say so at synth, with the props that fill it. A
+ * token counts as its placeholder, about as long as the name it stands for; the function class adds one variable.
+ */
+function validateEnvironmentSize(environment: Record<string, string>): void {
+  const size = Object.entries({ ...environment, AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1' })
+    .reduce((total, [name, value]) => total + name.length + value.length, 0);
+  if (size > LAMBDA_ENVIRONMENT_LIMIT) {
+    throw new Error(`silentAccountExclusions and fleetCoverage take ${size} bytes of CheckAccountActivity's environment, more than Lambda's `
+      + `${LAMBDA_ENVIRONMENT_LIMIT}: shorten the lists (read the expected accounts from Organizations rather than listing them)`);
+  }
 }
 
 /** Throws when the period is shorter than the check can tell apart from the handler's write interval. */

@@ -123,6 +123,7 @@ export class ComplianceDashboard extends Construct {
   public readonly handlerErrorsAlarm: cloudwatch.Alarm;
   public readonly driftAlarm?: cloudwatch.Alarm;
   public readonly silentAccountsAlarm?: cloudwatch.Alarm;
+  public readonly activityCheckErrorsAlarm?: cloudwatch.Alarm;
   public readonly neverReportedAlarm?: cloudwatch.Alarm;
   public readonly coverageTruncatedAlarm?: cloudwatch.Alarm;
   public readonly nonCompliantContributors: cloudwatch.CfnInsightRule;
@@ -268,6 +269,17 @@ export class ComplianceDashboard extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }));
+      // Without it a check that keeps failing would leave the alarms above without data, hence OK.
+      this.activityCheckErrorsAlarm = withActions(props.accountActivityFunction.metricErrors({ period, statistic: cloudwatch.Stats.SUM })
+        .createAlarm(this, 'ActivityCheckErrorsAlarm', {
+          alarmDescription: 'CheckAccountActivity failed in 2 consecutive hours, so the silent-account and fleet coverage alarms get no data: '
+            + 'see its log group (AccessDeniedException from Organizations: the master is in neither the management account '
+            + 'nor a delegated administrator account)',
+          threshold: 1,
+          evaluationPeriods: 2,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }));
       optionalRow.push(new cloudwatch.GraphWidget({
         title: 'Silent accounts',
         width: 12,
@@ -284,8 +296,8 @@ export class ComplianceDashboard extends Construct {
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }));
         this.coverageTruncatedAlarm = withActions(activity('CoverageListTruncated').createAlarm(this, 'CoverageTruncatedAlarm', {
-          alarmDescription: 'The fleet coverage check stopped reading Organizations at its call budget: its never-reported count is partial; '
-            + 'narrow fleetCoverage.organizationalUnitIds or look for throttling in the check function\'s log',
+          alarmDescription: 'The fleet coverage check stopped reading Organizations before the end (its time or call budget): '
+            + 'its never-reported count is partial; narrow fleetCoverage.organizationalUnitIds, or see the check function\'s log for throttling',
           threshold: 1,
           evaluationPeriods: 1,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -306,8 +318,8 @@ export class ComplianceDashboard extends Construct {
     widgets[2].push(new cloudwatch.AlarmStatusWidget({
       title: 'Alarms',
       width: 12,
-      alarms: [this.deadLetterAlarm, this.handlerErrorsAlarm, this.driftAlarm, this.silentAccountsAlarm, this.neverReportedAlarm,
-        this.coverageTruncatedAlarm].filter((alarm): alarm is cloudwatch.Alarm => alarm !== undefined),
+      alarms: [this.deadLetterAlarm, this.handlerErrorsAlarm, this.driftAlarm, this.silentAccountsAlarm, this.activityCheckErrorsAlarm,
+        this.neverReportedAlarm, this.coverageTruncatedAlarm].filter((alarm): alarm is cloudwatch.Alarm => alarm !== undefined),
     }));
     if (optionalRow.length > 0) widgets.push(optionalRow);
 

@@ -23,6 +23,19 @@ export function fleetCoverageVariable(scope: IConstruct, options: FleetCoverageO
 
 function fleetCoverageSettings(options: FleetCoverageOptions): FleetCoverageSettings {
   const fromOrganizations = options.fromOrganizations ?? true;
+  const lists = {
+    regions: options.regions,
+    organizationalUnitIds: options.organizationalUnitIds,
+    accounts: options.accounts,
+    excludedAccounts: options.excludedAccounts,
+  };
+  for (const [prop, list] of Object.entries(lists)) {
+    // A CommaDelimitedList parameter's valueAsList: its length is unknown, and the check needs each entry.
+    if (list !== undefined && Token.isUnresolved(list)) {
+      throw new Error(`fleetCoverage.${prop} is a list token (such as CfnParameter.valueAsList), which the check cannot read entry by entry: `
+        + 'write the list out, or one token per entry (CfnParameter.valueAsString)');
+    }
+  }
   const regions = checked('fleetCoverage.regions', options.regions, REGION_NAME, "region names such as 'eu-west-1'");
   if (regions.length === 0) {
     throw new Error('fleetCoverage.regions is empty: list the regions the agents are rolled out to, for example [\'eu-west-1\', \'us-east-1\']');
@@ -34,6 +47,10 @@ function fleetCoverageSettings(options: FleetCoverageOptions): FleetCoverageSett
   if (!fromOrganizations && organizationalUnitIds.length > 0) {
     throw new Error('fleetCoverage.organizationalUnitIds needs fromOrganizations, got fromOrganizations: false: '
       + 'leave fromOrganizations at its default (true) to read the OUs, or list the accounts in fleetCoverage.accounts');
+  }
+  const both = accounts.find((account) => excludedAccounts.includes(account));
+  if (both !== undefined) {
+    throw new Error(`fleetCoverage lists '${both}' in both accounts and excludedAccounts: an account is either expected or not, remove it from one`);
   }
   if (!fromOrganizations && accounts.length === 0) {
     throw new Error('fleetCoverage expects no account: fromOrganizations is false and fleetCoverage.accounts is empty: '

@@ -44,6 +44,8 @@ export interface DailyReportProps extends DailyReportOptions {
   readonly eventsTable: dynamodb.ITableV2;
   /** The topic of the summary when `topic` is not given. */
   readonly notificationTopic: sns.ITopic;
+  /** Whether the master has fleet coverage: the report then reads its snapshot. @default false */
+  readonly fleetCoverage?: boolean;
   /**
    * The key of the tables, the topic and (when the construct creates it) the report bucket and log group.
    *
@@ -120,6 +122,7 @@ export class DailyReport extends Construct {
         reportBucketName: this.bucket.bucketName,
         notificationTopicArn: topic.topicArn,
         scanSegments: String(REPORT_SCAN_SEGMENTS),
+        readFleetCoverage: String(props.fleetCoverage ?? false),
       }),
     });
     this.handler = handler;
@@ -159,12 +162,14 @@ function grantReport(handler: lambda.Function, bucket: s3.IBucket, topic: sns.IT
     actions: ['dynamodb:Scan'],
     resources: [props.complianceTable.tableArn],
   }));
-  // The fleet coverage snapshot, one GetItem a day (an item the Scan could read, but a Scan filters it out).
-  handler.addToRolePolicy(new iam.PolicyStatement({
-    actions: ['dynamodb:GetItem'],
-    resources: [props.complianceTable.tableArn],
-    conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [FLEET_COVERAGE_PARTITION_KEY] } },
-  }));
+  if (props.fleetCoverage) {
+    // The fleet coverage snapshot, one GetItem a day (an item the Scan could read, but its filter leaves it out).
+    handler.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['dynamodb:GetItem'],
+      resources: [props.complianceTable.tableArn],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [FLEET_COVERAGE_PARTITION_KEY] } },
+    }));
+  }
   // Snapshots only: the function may neither read nor write the history records beside them.
   handler.addToRolePolicy(new iam.PolicyStatement({
     actions: ['dynamodb:Query', 'dynamodb:PutItem'],

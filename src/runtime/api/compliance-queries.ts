@@ -4,7 +4,7 @@ import { readAll, readMergedPage, type Item } from './merged-query';
 import { decodePageToken, encodePageToken, queryFingerprint } from './page-token';
 import type { ComplianceFilters } from './parameters';
 import { planQuery, STATUS_INDEX, type QueryPlan } from './query-plan';
-import { readCoverageSnapshot, type CoverageSnapshot } from '../fleet/coverage-snapshot';
+import { isStale, readCoverageSnapshot, type CoverageSnapshot } from '../fleet/coverage-snapshot';
 import { COMPLIANCE_STATUSES, type ComplianceStatus } from '../models/compliance-result';
 import { RESOURCE_MARKER_SK, isRuleSortKey, resourceKey, type ResourceIdentity } from '../store/keys';
 
@@ -161,13 +161,16 @@ export class ComplianceQueries {
     };
   }
 
-  /** `GET /coverage`: the newest fleet coverage snapshot (one GetItem), 404 before the first hourly check. */
-  async coverage(): Promise<CoverageSnapshot> {
+  /**
+   * `GET /coverage`: the newest fleet coverage snapshot (one GetItem), with `stale` true once the hourly check has
+   * not succeeded for three hours; 404 before the first check.
+   */
+  async coverage(): Promise<CoverageSnapshot & { stale: boolean }> {
     const snapshot = await readCoverageSnapshot(this.client, this.options.complianceTableName);
     if (snapshot === undefined) {
       throw new ApiError(404, 'no fleet coverage is recorded yet: the check runs every hour once fleetCoverage is set on the master');
     }
-    return snapshot;
+    return { ...snapshot, stale: isStale(snapshot, this.now().getTime()) };
   }
 
   /**

@@ -12,10 +12,18 @@ const SNAPSHOT_SORT_KEY = 'LATEST';
 
 /**
  * The most entries each list keeps: the counts are always exact, the lists name the first ones (sorted by account
- * and region). 4 lists × 100 entries of ~80 bytes keep the item near 32 KB, far below DynamoDB's 400 KB, even for
- * 10,000 accounts.
+ * and region). 4 lists × 100 entries of 50 to 130 bytes (an account name is up to 50 characters) keep the item
+ * under 60 KB, far below DynamoDB's 400 KB, even for 10,000 accounts.
  */
 export const SNAPSHOT_LIST_LIMIT = 100;
+
+/** Runs are hourly and retried twice: a snapshot older than three hours means the check stopped succeeding. */
+export const SNAPSHOT_STALE_AFTER_MS = 3 * 3600_000;
+
+/** True when the check has not written the snapshot for longer than `SNAPSHOT_STALE_AFTER_MS`. */
+export function isStale(snapshot: Pick<CoverageSnapshot, 'checkedAt'>, nowMs: number): boolean {
+  return nowMs - Date.parse(snapshot.checkedAt) > SNAPSHOT_STALE_AFTER_MS;
+}
 
 /** The stored coverage: exact counts, bounded lists. */
 export interface CoverageSnapshot {

@@ -68,15 +68,22 @@ export interface ExpectedAccountsOptions {
   readonly additionalAccounts?: readonly string[];
   /** Accounts never expected (the management account when it runs no agent, suspended sandboxes). */
   readonly excludedAccounts?: readonly string[];
-  /** The most list calls one run makes: a bound on its duration, whatever the organization's size. @default 2000 */
+  /** The most list calls one run makes: a bound on its cost, whatever the organization's size. @default 2000 */
   readonly maxCalls?: number;
+  /**
+   * Epoch milliseconds after which no list call starts: the function's timeout less a margin, so that a slow
+   * (throttled) reading ends as `truncated` with its metrics written instead of as a timeout. @default - none
+   */
+  readonly deadlineMs?: number;
+  /** @default Date.now */
+  readonly now?: () => number;
 }
 
-/** The expected accounts, and whether the reading stopped at `maxCalls`. */
+/** The expected accounts, and whether the reading stopped at `maxCalls` or `deadlineMs`. */
 export interface ExpectedAccounts {
   readonly accounts: ExpectedAccount[];
   readonly calls: number;
-  /** True when `maxCalls` stopped the reading: the list is partial and "never reported" must not be trusted. */
+  /** True when `maxCalls` or `deadlineMs` stopped the reading: the list is partial and "never reported" must not be trusted. */
   readonly truncated: boolean;
 }
 
@@ -93,7 +100,9 @@ function joinedMs(account: OrganizationsAccount): number | undefined {
 /** Reads the accounts that should report: active ones, every page (empty pages with a NextToken included). */
 export async function expectedAccounts(api: OrganizationsApi, options: ExpectedAccountsOptions = {}): Promise<ExpectedAccounts> {
   const maxCalls = options.maxCalls ?? 2000;
+  const now = options.now ?? Date.now;
   let calls = 0;
+  const outOfBudget = () => calls >= maxCalls || (options.deadlineMs !== undefined && now() >= options.deadlineMs);
   let truncated = false;
   const found = new Map<string, ExpectedAccount>();
   const take = (page: AccountsPage) => {
@@ -107,7 +116,7 @@ export async function expectedAccounts(api: OrganizationsApi, options: ExpectedA
   const paginate = async <P extends { NextToken?: string }>(call: (token?: string) => Promise<P>, onPage: (page: P) => void): Promise<boolean> => {
     let token: string | undefined;
     do {
-      if (calls >= maxCalls) return false;
+      if (outOfBudget()) return false;
       calls += 1;
       const page = await call(token);
       onPage(page);

@@ -15,15 +15,17 @@ export interface FleetCoverageRun {
   readonly tableName: string;
   readonly functionName: string;
   readonly nowMs?: number;
+  /** Epoch milliseconds after which no Organizations call starts (see `ExpectedAccountsOptions.deadlineMs`). @default - none */
+  readonly deadlineMs?: number;
   /** @default stdout, one line */
   readonly sink?: (line: string) => void;
 }
 
 /**
- * One run: the expected accounts (Organizations and/or the explicit list), compared with the seen ones, stored as
- * the snapshot, and written as one EMF line (counts as metrics, the first names as plain fields). A failed
- * Organizations read throws, so the run shows in the function's Errors and EventBridge retries it; the snapshot
- * of the previous run stays.
+ * One run: the expected accounts (Organizations and/or the explicit list), compared with the seen ones, written as
+ * one EMF line (counts as metrics, the first names as plain fields), then stored as the snapshot: the metrics first,
+ * so a failed write cannot hide them from the alarms. A failed Organizations read throws, so the run shows in the
+ * function's Errors (and its alarm) and is retried; the snapshot of the previous run stays.
  */
 export async function runFleetCoverage(run: FleetCoverageRun): Promise<FleetCoverage> {
   const nowMs = run.nowMs ?? Date.now();
@@ -34,9 +36,9 @@ export async function runFleetCoverage(run: FleetCoverageRun): Promise<FleetCove
     graceAfterJoinMs: run.settings.graceSeconds * 1000,
     nowMs,
   });
-  await writeCoverageSnapshot(run.client, run.tableName, coverageSnapshot(coverage, nowMs));
   const sink = run.sink ?? ((line: string) => process.stdout.write(`${line}\n`));
   sink(JSON.stringify({ level: 'INFO', message: 'fleet coverage checked', organizationsCalls: expected.calls, ...coverageEmf(coverage, run.functionName, nowMs) }));
+  await writeCoverageSnapshot(run.client, run.tableName, coverageSnapshot(coverage, nowMs));
   return coverage;
 }
 
@@ -50,6 +52,7 @@ async function readExpected(run: FleetCoverageRun): Promise<ExpectedAccounts> {
   if (run.organizations === undefined) throw new Error('fleet coverage reads Organizations but was given no Organizations client');
   return expectedAccounts(run.organizations, {
     ...listed,
+    deadlineMs: run.deadlineMs,
     organizationalUnitIds: settings.organizationalUnitIds.length > 0 ? settings.organizationalUnitIds : undefined,
   });
 }

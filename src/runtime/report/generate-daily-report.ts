@@ -22,6 +22,8 @@ export interface GenerateReportOptions {
   readonly now: Date;
   /** @default DEFAULT_SCAN_SEGMENTS */
   readonly scanSegments?: number;
+  /** Read the fleet coverage snapshot into the report (the master has fleet coverage). @default false */
+  readonly readFleetCoverage?: boolean;
 }
 
 export interface GeneratedReport {
@@ -50,8 +52,8 @@ export async function generateDailyReport(options: GenerateReportOptions): Promi
     segments: options.scanSegments ?? DEFAULT_SCAN_SEGMENTS,
     recentSinceMs: recentSince(history, options.now),
   });
-  // One GetItem: the hourly check's snapshot (absent when the master has no fleet coverage).
-  const fleetCoverage = await readCoverageSnapshot(options.client, options.complianceTable);
+  // One GetItem: the hourly check's snapshot.
+  const fleetCoverage = options.readFleetCoverage ? await readCoverageSnapshot(options.client, options.complianceTable) : undefined;
   const built = buildReport({ aggregate, history, now: options.now, complianceTable: options.complianceTable });
   const report = fleetCoverage ? { ...built, fleetCoverage } : built;
 

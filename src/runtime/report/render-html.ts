@@ -1,6 +1,7 @@
 import { escapeHtml, formatChange, formatCount, formatPercent } from './html-escape';
 import { compliancePercent, sortedEntries, type Breakdown, type BreakdownChange, type DailyReport } from './report-model';
 import { barChart, trendChart, type Bar } from './svg-charts';
+import { isStale } from '../fleet/coverage-snapshot';
 
 /** Bars per chart: beyond that a chart stops being readable; the tables and the CSV carry every value. */
 export const CHART_BARS = 15;
@@ -90,14 +91,16 @@ function fleetSection(report: DailyReport): string {
   const listed = f.neverReported.length + f.silent.length;
   const more = f.neverReportedCount + f.silentCount > listed
     ? `<p class="note">Showing ${listed} of ${formatCount(f.neverReportedCount + f.silentCount)}; GET /coverage of the compliance API has the same lists.</p>` : '';
-  const partial = f.truncated ? '<p class="note">The list of expected accounts is partial (the check stopped at its Organizations call budget).</p>' : '';
+  const partial = f.truncated ? '<p class="note">The list of expected accounts is partial (the check stopped reading Organizations early).</p>' : '';
+  const stale = isStale(f, Date.parse(report.generatedAt))
+    ? `<p class="note" data-testid="fleet-stale">Stale: the check has not succeeded since ${escapeHtml(f.checkedAt)} (see the ActivityCheckErrorsAlarm).</p>` : '';
   const table = listed === 0 ? '<p data-testid="fleet-none">Every expected account and region reports.</p>'
     : '<table data-testid="fleet-table"><thead><tr><th class="key">State</th><th class="key">Account</th><th class="key">Name</th>'
       + `<th class="key">Region</th><th class="key">Last event</th></tr></thead><tbody>${rows('never reported', f.neverReported)}${rows('silent', f.silent)}</tbody></table>`;
   return `<h2>Fleet coverage</h2>
 <p class="meta" data-testid="fleet-summary">Checked ${escapeHtml(f.checkedAt)}: ${formatCount(f.reporting)} of ${formatCount(f.expected)} expected account-regions report; `
     + `${formatCount(f.neverReportedCount)} never reported, ${formatCount(f.silentCount)} silent, ${formatCount(f.pendingCount)} joined recently.</p>
-${partial}${table}${more}`;
+${stale}${partial}${table}${more}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { formatChange, formatCount, formatPercent } from './html-escape';
 import { compliancePercent, sortedEntries, type DailyReport } from './report-model';
+import { isStale } from '../fleet/coverage-snapshot';
 
 /** SNS subjects: at most 100 printable ASCII characters, no line breaks. */
 const MAX_SUBJECT = 100;
@@ -14,9 +15,10 @@ export interface SummaryMessage {
   readonly attributes: Record<string, string>;
 }
 
-function fleetLine(f: NonNullable<DailyReport['fleetCoverage']>): string {
+function fleetLine(f: NonNullable<DailyReport['fleetCoverage']>, nowMs: number): string {
   return `Fleet: ${formatCount(f.reporting)} of ${formatCount(f.expected)} expected account-regions report, `
-    + `${formatCount(f.neverReportedCount)} never reported, ${formatCount(f.silentCount)} silent${f.truncated ? ' (expected list partial)' : ''}`;
+    + `${formatCount(f.neverReportedCount)} never reported, ${formatCount(f.silentCount)} silent${f.truncated ? ' (expected list partial)' : ''}`
+    + `${isStale(f, nowMs) ? ` (stale: last checked ${f.checkedAt})` : ''}`;
 }
 
 /**
@@ -49,7 +51,7 @@ export function summaryMessage(report: DailyReport, reportLocation: string): Sum
     `Evaluated non-compliant since then: ${formatCount(c.recentNonCompliantCount)}`,
     ...(report.source.excluded.count > 0
       ? [`Left out of the counts: ${formatCount(report.source.excluded.count)} item(s) with unusable fields (listed in the full report)`] : []),
-    ...(report.fleetCoverage ? [fleetLine(report.fleetCoverage)] : []),
+    ...(report.fleetCoverage ? [fleetLine(report.fleetCoverage, Date.parse(report.generatedAt))] : []),
     ...(accounts.length ? ['', 'Most non-compliant accounts:', ...accounts] : []),
     ...(rules.length ? ['', 'Most non-compliant rules:', ...rules] : []),
     '',

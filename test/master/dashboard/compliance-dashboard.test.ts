@@ -220,11 +220,11 @@ describe('ComplianceDashboard, every option', () => {
     });
   });
 
-  test('the alarm status widget lists all four alarms', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+  test('the alarm status widget lists all five alarms', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
     const status = JSON.parse(body).widgets.find((w: any) => w.type === 'alarm');
-    expect(status.properties.alarms).toHaveLength(4);
-    for (const part of ['DeadLetterAlarm', 'HandlerErrorsAlarm', 'ReconciliationDriftAlarm', 'SilentAccountsAlarm']) {
+    expect(status.properties.alarms).toHaveLength(5);
+    for (const part of ['DeadLetterAlarm', 'HandlerErrorsAlarm', 'ReconciliationDriftAlarm', 'SilentAccountsAlarm', 'ActivityCheckErrorsAlarm']) {
       expect(status.properties.alarms).toContain(`GETATT(${logicalId(template, 'AWS::CloudWatch::Alarm', part)}.Arn)`);
     }
   });

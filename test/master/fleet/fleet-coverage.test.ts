@@ -1,5 +1,6 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { ConfigMonitoringMaster, type ConfigMonitoringMasterProps, type FleetCoverageOptions } from '../../../src';
 import { FUNCTION_ENVIRONMENTS } from '../../../src/contract/function-environments';
 
@@ -72,12 +73,13 @@ describe('fleet coverage from Organizations', () => {
     expect(checkFunction(template).properties.Timeout).toBe(300);
   });
 
-  test('the check may list accounts and OUs, and write only the snapshot partition', () => {
+  test('the check may walk the OUs (not list the whole organization), and write only the snapshot partition', () => {
     const statements = statementsOfRole(template, 'AccountActivityCheck');
     expect(statements).toContainEqual(expect.objectContaining({
-      Action: ['organizations:ListAccounts', 'organizations:ListAccountsForParent', 'organizations:ListChildren'],
+      Action: ['organizations:ListAccountsForParent', 'organizations:ListChildren'],
       Resource: '*',
     }));
+    expect(statements.flatMap((s) => [s.Action].flat())).not.toContain('organizations:ListAccounts');
     expect(statements).toContainEqual(expect.objectContaining({
       Action: 'dynamodb:PutItem',
       Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['FLEET_COVERAGE'] } },
@@ -111,12 +113,43 @@ describe('fleet coverage from Organizations', () => {
     }));
   });
 
-  test('the daily report may read the snapshot, and only it, besides its scan', () => {
+  test('the daily report is told to read the snapshot, and may read only it, besides its scan', () => {
     expect(statementsOfRole(template, 'DailyReport')).toContainEqual(expect.objectContaining({
       Action: 'dynamodb:GetItem',
       Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['FLEET_COVERAGE'] } },
     }));
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ READ_FLEET_COVERAGE: 'true' }) } });
   });
+});
+
+test('the whole organization: ListAccounts only; with the master\'s key, the snapshot write may encrypt', () => {
+  const stack = new Stack(new App(), 'Central', { env: ENV });
+  const encryptionKey = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+  new ConfigMonitoringMaster(stack, 'Monitoring', { organizationId: 'o-a1b2c3d4e5', encryptionKey, fleetCoverage: { regions: ['eu-west-1'] } });
+  const statements = statementsOfRole(Template.fromStack(stack), 'AccountActivityCheck');
+  expect(statements).toContainEqual(expect.objectContaining({ Action: 'organizations:ListAccounts', Resource: '*' }));
+  expect(statements).toContainEqual(expect.objectContaining({ Action: ['kms:Encrypt', 'kms:GenerateDataKey'] }));
+});
+
+test('every master alarms when the check itself keeps failing (its other alarms would see no data and stay OK)', () => {
+  for (const template of [synth(), synth({ regions: ['eu-west-1'] })]) {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: checkFunction(template).id } }],
+      EvaluationPeriods: 2,
+      Threshold: 1,
+      Period: 3600,
+    });
+  }
+});
+
+test('a token per entry is written into the settings at deploy time', () => {
+  const stack = new Stack(new App(), 'Central', { env: ENV });
+  const region = new CfnParameter(stack, 'SecondRegion');
+  new ConfigMonitoringMaster(stack, 'Monitoring', { organizationId: 'o-a1b2c3d4e5', fleetCoverage: { regions: ['eu-west-1', region.valueAsString] } });
+  const value = checkFunction(Template.fromStack(stack)).properties.Environment.Variables[FLEET_COVERAGE_ENVIRONMENT_NAME];
+  expect(JSON.stringify(value)).toContain('{"Ref":"SecondRegion"}');
 });
 
 test('an explicit list only: no Organizations permission, and the grace period as given', () => {
@@ -145,8 +178,25 @@ describe('bad fleet coverage options fail at synth, naming the construct, the pr
     ['nobody expected', { regions: ['eu-west-1'], fromOrganizations: false }, /fleetCoverage expects no account/],
     ['a grace period over 30 days', { regions: ['eu-west-1'], gracePeriodAfterJoin: Duration.days(31) }, /gracePeriodAfterJoin must be a whole number of seconds up to 30 days, got 31 days/],
     ['too long a list for the environment', { regions: ['eu-west-1'], accounts: many }, /fleetCoverage lists too many accounts.*read the accounts from Organizations/],
+    ['an account both listed and excluded', { regions: ['eu-west-1'], accounts: ['222222222222'], excludedAccounts: ['222222222222'] },
+      /lists '222222222222' in both accounts and excludedAccounts/],
   ])('%s', (_name, options, message) => {
     expect(() => synth(options)).toThrow(message);
     expect(() => synth(options)).toThrow(/ConfigMonitoringMaster at 'Central\/Monitoring'/);
+  });
+
+  test('a list token for the regions', () => {
+    const stack = new Stack(new App(), 'Central', { env: ENV });
+    const regions = new CfnParameter(stack, 'Regions', { type: 'CommaDelimitedList' }).valueAsList;
+    expect(() => new ConfigMonitoringMaster(stack, 'Monitoring', { organizationId: 'o-a1b2c3d4e5', fleetCoverage: { regions } }))
+      .toThrow(/fleetCoverage\.regions is a list token \(such as CfnParameter\.valueAsList\).*write the list out/);
+  });
+
+  test('the silent-account exclusions and the list together over Lambda\'s 4 KB of environment', () => {
+    const accounts = Array.from({ length: 190 }, (_, i) => String(100000000000 + i));
+    const exclusions = Array.from({ length: 190 }, (_, i) => String(200000000000 + i));
+    expect(() => synth({ regions: ['eu-west-1'], accounts }, { dashboard: { silentAccountExclusions: exclusions } }))
+      .toThrow(/silentAccountExclusions and fleetCoverage take \d+ bytes of CheckAccountActivity's environment, more than Lambda's 4096/);
+    expect(() => synth({ regions: ['eu-west-1'], accounts })).not.toThrow();
   });
 });

@@ -74,21 +74,15 @@ describe('DailyReport, defaults', () => {
       REPORT_BUCKET_NAME: { Ref: bucket },
       NOTIFICATION_TOPIC_ARN: { Ref: topic },
       SCAN_SEGMENTS: '8',
+      READ_FLEET_COVERAGE: 'false',
       AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
     });
   });
 
-  test('the role: logs, Scan on the compliance table and GetItem of the coverage snapshot, Query/PutItem on the snapshot partition only, '
-    + 'PutObject under reports/ and latest/, Publish', () => {
+  test('the role: logs, Scan on the compliance table, Query/PutItem on the snapshot partition only, PutObject under reports/ and latest/, Publish', () => {
     expect(reportStatements(template)).toEqual([
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logicalId(template, 'AWS::Logs::LogGroup', 'DailyReportLogGroup'), 'Arn'] } },
       { Effect: 'Allow', Action: 'dynamodb:Scan', Resource: { 'Fn::GetAtt': [complianceTable, 'Arn'] } },
-      {
-        Effect: 'Allow',
-        Action: 'dynamodb:GetItem',
-        Resource: { 'Fn::GetAtt': [complianceTable, 'Arn'] },
-        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['FLEET_COVERAGE'] } },
-      },
       {
         Effect: 'Allow',
         Action: ['dynamodb:Query', 'dynamodb:PutItem'],

@@ -7,6 +7,7 @@ import { FUNCTION_ENVIRONMENTS } from '../../../src/contract/function-environmen
 import { ComplianceQueries } from '../../../src/runtime/api/compliance-queries';
 import { route } from '../../../src/runtime/api/router';
 import { readCoverageSnapshot, SNAPSHOT_LIST_LIMIT } from '../../../src/runtime/fleet/coverage-snapshot';
+import { expectedAccounts } from '../../../src/runtime/fleet/fleet-coverage';
 import { organizationsApi } from '../../../src/runtime/fleet/organizations-api';
 import { runFleetCoverage } from '../../../src/runtime/fleet/run-fleet-coverage';
 import { Logger } from '../../../src/runtime/observability/logger';
@@ -82,13 +83,17 @@ test('through the SDK: every ListAccounts page, active accounts only, compared w
 test('the snapshot holds exact counts and the lists; the API serves it on GET /coverage', async () => {
   const { complianceTable } = await run();
   const snapshot = await readCoverageSnapshot(db.documentClient, complianceTable);
+  const now = () => new Date(NOW);
   expect(snapshot).toMatchObject({
     checkedAt: '2026-12-03T12:00:00.000Z', expected: 6, reporting: 2, neverReportedCount: 1, silentCount: 1, pendingCount: 2, unexpectedCount: 1, truncated: false,
   });
-  const queries = new ComplianceQueries(db.documentClient, { complianceTableName: complianceTable, eventsTableName: 'unused' });
+  const queries = new ComplianceQueries(db.documentClient, { complianceTableName: complianceTable, eventsTableName: 'unused', now });
   const response = await route({ httpMethod: 'GET', resource: '/coverage', queryStringParameters: null } as never, queries, quiet);
   expect(response.statusCode).toBe(200);
-  expect(JSON.parse(response.body)).toEqual(JSON.parse(JSON.stringify(snapshot)));
+  expect(JSON.parse(response.body)).toEqual({ ...JSON.parse(JSON.stringify(snapshot)), stale: false });
+  // Four hours later without a new run: stale.
+  const later = new ComplianceQueries(db.documentClient, { complianceTableName: complianceTable, eventsTableName: 'unused', now: () => new Date(NOW + 4 * HOUR) });
+  expect(await later.coverage()).toMatchObject({ stale: true });
 });
 
 test('before the first run GET /coverage is a 404 that says why; an unknown parameter is a 400', async () => {
@@ -151,6 +156,33 @@ test('an Organizations failure throws and leaves the previous snapshot as it was
     sink: () => undefined,
   })).rejects.toThrow(/permissions/);
   expect(await readCoverageSnapshot(db.documentClient, complianceTable)).toEqual(before);
+});
+
+test('a failed snapshot write still leaves the metrics written, and fails the run', async () => {
+  const { complianceTable } = await db.createTables();
+  const lines: string[] = [];
+  const failingWrites = { send: () => Promise.reject(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ThrottlingException' })) };
+  await expect(runFleetCoverage({
+    settings: settings(),
+    organizations: organizationsApi(new OrganizationsClient({ region: 'us-east-1' })),
+    seen: [],
+    silentAfterMs: 24 * HOUR,
+    client: failingWrites as never,
+    tableName: complianceTable,
+    functionName: 'f',
+    nowMs: NOW,
+    sink: (line) => lines.push(line),
+  })).rejects.toThrow(/capacity/);
+  expect(lines.map((line) => JSON.parse(line).NeverReportedAccountRegions)).toEqual([4]);
+});
+
+test('a deadline stops the reading between pages: truncated, with what was read so far', async () => {
+  let clock = NOW;
+  const api = organizationsApi(new OrganizationsClient({ region: 'us-east-1' }));
+  const slow = { ...api, listAccounts: async (input: never) => { clock += 60_000; return api.listAccounts(input); } };
+  const expected = await expectedAccounts(slow, { deadlineMs: NOW + 90_000, now: () => clock });
+  expect(expected).toMatchObject({ calls: 2, truncated: true });
+  expect(expected.accounts.map((a) => a.account)).toEqual(['111111111111', '222222222222']);
 });
 
 test('10,000 accounts × 4 regions: exact counts, lists bounded to the snapshot limit, the item far below 400 KB', async () => {

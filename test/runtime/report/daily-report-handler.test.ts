@@ -6,7 +6,7 @@ import { putEvaluations, smallOrganization } from './report-test-data';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../support/local-dynamodb';
 import { masterTableSpecs } from '../../support/master-tables';
 
-const ENV_NAMES = ['COMPLIANCE_TABLE_NAME', 'EVENTS_TABLE_NAME', 'REPORT_BUCKET_NAME', 'NOTIFICATION_TOPIC_ARN', 'SCAN_SEGMENTS',
+const ENV_NAMES = ['COMPLIANCE_TABLE_NAME', 'EVENTS_TABLE_NAME', 'REPORT_BUCKET_NAME', 'NOTIFICATION_TOPIC_ARN', 'SCAN_SEGMENTS', 'READ_FLEET_COVERAGE',
   'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_LAMBDA_FUNCTION_NAME'];
 const saved = Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]]));
 
@@ -71,6 +71,7 @@ describe('daily-report handler', () => {
       REPORT_BUCKET_NAME: 'reports-bucket',
       NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:compliance-transitions',
       SCAN_SEGMENTS: '2',
+      READ_FLEET_COVERAGE: 'false',
       AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'local',

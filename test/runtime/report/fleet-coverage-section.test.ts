@@ -28,16 +28,17 @@ function coverage(neverReported: number): FleetCoverage {
   };
 }
 
-async function report(snapshotOf?: FleetCoverage) {
+async function report(snapshotOf?: FleetCoverage, { readFleetCoverage = true, checkedAgoMs = 3600_000 } = {}) {
   const { complianceTable, eventsTable } = await db.createTables();
   await putEvaluations(db.documentClient, complianceTable, smallOrganization());
-  if (snapshotOf) await writeCoverageSnapshot(db.documentClient, complianceTable, coverageSnapshot(snapshotOf, NOW.getTime() - 3600_000));
+  if (snapshotOf) await writeCoverageSnapshot(db.documentClient, complianceTable, coverageSnapshot(snapshotOf, NOW.getTime() - checkedAgoMs));
   const files: ReportFile[] = [];
   const generated = await generateDailyReport({
     client: db.documentClient,
     complianceTable,
     eventsTable,
     now: NOW,
+    readFleetCoverage,
     sink: { put: async (file) => { files.push(file); }, locate: (key) => `s3://reports/${key}` },
   });
   const html = String(files.find((f) => f.key.endsWith('.html') && !f.key.startsWith('latest/'))!.body);
@@ -52,7 +53,20 @@ test('with a snapshot: the section, its counts and names (escaped), and one summ
   expect(html).toContain('200000000002');
   expect(html).not.toContain(HOSTILE_NAME);
   expect(html).toContain('&lt;script&gt;');
-  expect(summary.message).toContain('Fleet: 36 of 40 expected account-regions report, 3 never reported, 1 silent');
+  expect(summary.message).toContain('Fleet: 36 of 40 expected account-regions report, 3 never reported, 1 silent\n');
+  expect(html).not.toContain('data-testid="fleet-stale"');
+});
+
+test('a snapshot the check has not renewed for more than three hours is said to be stale, on the page and in the summary', async () => {
+  const { html, summary } = await report(coverage(1), { checkedAgoMs: 4 * 3600_000 });
+  expect(html).toMatch(/Stale: the check has not succeeded since 2026-11-26T02:00:00.000Z/);
+  expect(summary.message).toContain('(stale: last checked 2026-11-26T02:00:00.000Z)');
+});
+
+test('a master without fleet coverage does not read a snapshot left from before', async () => {
+  const { report: daily, html } = await report(coverage(1), { readFleetCoverage: false });
+  expect(daily.fleetCoverage).toBeUndefined();
+  expect(html).not.toContain('Fleet coverage');
 });
 
 test('the snapshot does not count as compliance: totals are those of the evaluations alone', async () => {
