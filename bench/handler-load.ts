@@ -182,13 +182,25 @@ export function bundleSdkForComparison(outDir: string): { plain: string; minifie
   return { plain: build(false), minified: build(true) };
 }
 
+/**
+ * Powertools Logger and Metrics alone, one minified esbuild file that also constructs what every handler constructs
+ * at load (a Logger): what the handlers pay for them, apart from the load-time noise of a whole bundle.
+ */
+export function bundlePowertoolsForComparison(outDir: string): string {
+  fs.mkdirSync(outDir, { recursive: true });
+  const contents = "const { Logger } = require('@aws-lambda-powertools/logger'); require('@aws-lambda-powertools/metrics'); new Logger();";
+  const outfile = path.join(outDir, 'powertools-bundle.min.js');
+  buildSync({ stdin: { contents, resolveDir: process.cwd() }, bundle: true, platform: 'node', target: 'node20', minify: true, outfile, logLevel: 'warning' });
+  return outfile;
+}
+
 export interface HandlerLoadReport {
   readonly nodeVersion: string;
   /** `node -e ""`: the start-up every sample's process time includes. */
   readonly nodeStartupMsMedian: number;
   readonly bundles: LoadMeasure[];
   readonly sdkFromNodeModules: LoadMeasure;
-  /** The same modules as one esbuild file, plain and minified. */
+  /** The same modules as one esbuild file, plain and minified; then Powertools Logger and Metrics alone. */
   readonly sdkBundled: LoadMeasure[];
   /** The same handlers built from an earlier commit, measured in the same round-robin (bench/before-bundles.ts). */
   readonly before?: { readonly commit: string; readonly bundles: LoadMeasure[] };
@@ -219,6 +231,8 @@ export function measureHandlerLoad(
     { name: 'the 4 SDK modules as one esbuild file', modules: [sdk.plain], sizeKb: kb(sdk.plain) },
     { name: 'the 4 SDK modules as one esbuild file, minified', modules: [sdk.minified], sizeKb: kb(sdk.minified) },
   ];
+  const powertools = bundlePowertoolsForComparison(path.join(root, 'bench', 'out'));
+  reference.push({ name: 'Powertools Logger + Metrics alone, minified', modules: [powertools], sizeKb: kb(powertools) });
   const measured = measureLoads([...bundles, ...earlier, ...reference], samples, root);
   const [startup, fromNodeModules, ...bundled] = measured.slice(bundles.length + earlier.length);
   return {
