@@ -12,6 +12,10 @@ const handlerDeps = [
   '@aws-sdk/client-sqs@3.1175.0',
   '@aws-sdk/lib-dynamodb@3.1169.0',
   '@aws-sdk/util-dynamodb@3.996.9',
+  // Structured logs (POWERTOOLS_LOG_LEVEL, sampling, the Lambda context on every line) and the EMF writer that
+  // operators already know from other functions; src/runtime/observability wraps them to keep the contract's types.
+  '@aws-lambda-powertools/logger@2.36.0',
+  '@aws-lambda-powertools/metrics@2.36.0',
 ];
 
 const project = new awscdk.AwsCdkConstructLibrary({

@@ -182,25 +182,47 @@ export function bundleSdkForComparison(outDir: string): { plain: string; minifie
   return { plain: build(false), minified: build(true) };
 }
 
+/**
+ * Powertools Logger and Metrics alone, one minified esbuild file that also constructs what every handler constructs
+ * at load (a Logger): what the handlers pay for them, apart from the load-time noise of a whole bundle.
+ */
+export function bundlePowertoolsForComparison(outDir: string): string {
+  fs.mkdirSync(outDir, { recursive: true });
+  const contents = "const { Logger } = require('@aws-lambda-powertools/logger'); require('@aws-lambda-powertools/metrics'); new Logger();";
+  const outfile = path.join(outDir, 'powertools-bundle.min.js');
+  buildSync({ stdin: { contents, resolveDir: process.cwd() }, bundle: true, platform: 'node', target: 'node20', minify: true, outfile, logLevel: 'warning' });
+  return outfile;
+}
+
 export interface HandlerLoadReport {
   readonly nodeVersion: string;
   /** `node -e ""`: the start-up every sample's process time includes. */
   readonly nodeStartupMsMedian: number;
   readonly bundles: LoadMeasure[];
   readonly sdkFromNodeModules: LoadMeasure;
-  /** The same modules as one esbuild file, plain and minified. */
+  /** The same modules as one esbuild file, plain and minified; then Powertools Logger and Metrics alone. */
   readonly sdkBundled: LoadMeasure[];
+  /** The same handlers built from an earlier commit, measured in the same round-robin (bench/before-bundles.ts). */
+  readonly before?: { readonly commit: string; readonly bundles: LoadMeasure[] };
 }
 
 /**
  * Measure every shipped bundle against the SDK loaded from node_modules. `templates`: the synthesized example
  * app's, so each bundle loads with its function's environment.
  */
-export function measureHandlerLoad(root = process.cwd(), samples = 9, templates: readonly TemplateLike[] = []): HandlerLoadReport {
+export function measureHandlerLoad(
+  root = process.cwd(),
+  samples = 9,
+  templates: readonly TemplateLike[] = [],
+  before?: { readonly commit: string; readonly dir: string; readonly bundles: readonly string[] },
+): HandlerLoadReport {
   const kb = (f: string) => Math.round(fs.statSync(f).size / 102.4) / 10;
   const functions = functionEnvironments(templates);
   const bundles: Candidate[] = findBundles(root).map((file) => ({
     name: path.relative(root, file), modules: [file], sizeKb: kb(file), env: environmentForBundle(file, functions),
+  }));
+  const earlier: Candidate[] = (before?.bundles ?? []).map((file) => ({
+    name: `${before!.commit}:${path.relative(before!.dir, file)}`, modules: [file], sizeKb: kb(file), env: environmentForBundle(file, functions),
   }));
   const sdk = bundleSdkForComparison(path.join(root, 'bench', 'out'));
   const reference: Candidate[] = [
@@ -209,9 +231,12 @@ export function measureHandlerLoad(root = process.cwd(), samples = 9, templates:
     { name: 'the 4 SDK modules as one esbuild file', modules: [sdk.plain], sizeKb: kb(sdk.plain) },
     { name: 'the 4 SDK modules as one esbuild file, minified', modules: [sdk.minified], sizeKb: kb(sdk.minified) },
   ];
-  const measured = measureLoads([...bundles, ...reference], samples, root);
-  const [startup, fromNodeModules, ...bundled] = measured.slice(bundles.length);
+  const powertools = bundlePowertoolsForComparison(path.join(root, 'bench', 'out'));
+  reference.push({ name: 'Powertools Logger + Metrics alone, minified', modules: [powertools], sizeKb: kb(powertools) });
+  const measured = measureLoads([...bundles, ...earlier, ...reference], samples, root);
+  const [startup, fromNodeModules, ...bundled] = measured.slice(bundles.length + earlier.length);
   return {
+    ...(before ? { before: { commit: before.commit, bundles: measured.slice(bundles.length, bundles.length + earlier.length) } } : {}),
     nodeVersion: process.version,
     nodeStartupMsMedian: startup.processMsMedian,
     bundles: measured.slice(0, bundles.length),
@@ -230,6 +255,26 @@ export function formatHandlerLoad(r: HandlerLoadReport): string {
     `  ${'module'.padEnd(58)} ${'size'.padStart(10)} ${'require, median (min–max)'.padStart(25)}  process`,
     ...rows,
     `  (${SDK_FROM_NODE_MODULES.join(', ')})`,
+    ...(r.before ? ['', formatBeforeAfter(r.before.commit, r.before.bundles, r.bundles)] : []),
+  ].join('\n');
+}
+
+/** Each handler's bundle before (an earlier commit) and now, side by side: size and median `require` time. */
+export function formatBeforeAfter(commit: string, before: readonly LoadMeasure[], after: readonly LoadMeasure[]): string {
+  const handler = (m: LoadMeasure) => path.basename(path.dirname(m.name));
+  const signed = (n: number, digits: number) => `${n >= 0 ? '+' : ''}${n.toFixed(digits)}`;
+  const cell = (m: LoadMeasure | undefined) => (m === undefined ? '-' : m.error ? 'failed' : m.loadMsMedian.toFixed(1));
+  const rows = after.map((a) => {
+    const b = before.find((m) => handler(m) === handler(a));
+    const size = b?.sizeKb !== undefined && a.sizeKb !== undefined ? signed(a.sizeKb - b.sizeKb, 1) : '-';
+    const load = b && !b.error && !a.error ? signed(a.loadMsMedian - b.loadMsMedian, 1) : '-';
+    return `  ${handler(a).padEnd(30)} ${String(b?.sizeKb ?? '-').padStart(9)} ${String(a.sizeKb ?? '-').padStart(9)} ${size.padStart(8)}`
+      + `   ${cell(b).padStart(8)} ${cell(a).padStart(8)} ${load.padStart(7)}`;
+  });
+  return [
+    `handler bundles at ${commit} (before) and now (after); require ms = median, in the same round-robin`,
+    `  ${'handler'.padEnd(30)} ${'KB before'.padStart(9)} ${'KB after'.padStart(9)} ${'Δ KB'.padStart(8)}   ${'ms before'.padStart(8)} ${'ms after'.padStart(8)} ${'Δ ms'.padStart(7)}`,
+    ...rows,
   ].join('\n');
 }
 

@@ -7,7 +7,7 @@
  *
  * Run: npx ts-node --transpile-only --project test/tsconfig.json bench/run.ts [--count 20000] [--batch 100]
  *      [--bundle assets/handlers/handle-config-events.lambda/index.js] [--samples 9] [--out bench/results.json]
- *      [--skip-baseline] [--skip-load]
+ *      [--skip-baseline] [--skip-load] [--before 15bb2cb] (the commit whose handler bundles the load table compares with)
  * Stops before measuring anything when the example app (demo/example-app.ts) cannot be synthesized.
  *
  * Status: runs end to end against the real bundle and the example app's master template (batch size and
@@ -22,6 +22,7 @@ process.env.JSII_DEPRECATED = process.env.JSII_DEPRECATED ?? 'quiet';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BaselineResult, runBaseline } from './baseline';
+import { BEFORE_POWERTOOLS, buildBeforeBundles } from './before-bundles';
 import { formatHandlerLoad, HandlerLoadReport, measureHandlerLoad } from './handler-load';
 import { PipelineResult, runPipeline } from './pipeline';
 import { generateWorkload } from './workload';
@@ -126,7 +127,15 @@ async function main() {
   let load: HandlerLoadReport | undefined;
   if (!flag('skip-load')) {
     log(`handler load times (${samples} fresh processes each)`);
-    load = measureHandlerLoad(process.cwd(), samples, master.stacks.map((s) => s.template));
+    // The bundles before Powertools (issue 9, item 5), rebuilt here so both sides are measured alike.
+    const beforeCommit = arg('before', BEFORE_POWERTOOLS)!;
+    log(`building the handler bundles of ${beforeCommit} to compare with`);
+    const before = buildBeforeBundles(process.cwd(), beforeCommit);
+    try {
+      load = measureHandlerLoad(process.cwd(), samples, master.stacks.map((s) => s.template), before);
+    } finally {
+      fs.rmSync(before.dir, { recursive: true, force: true });
+    }
   }
 
   // ---- report

@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { readFunctionEnvironment } from '../contract/function-environments';
 import { archiveHistory } from '../runtime/archive/archive-history';
 import { S3ArchiveSink, SqsUnarchivableSink } from '../runtime/archive/archive-sinks';
@@ -12,7 +12,8 @@ const sink = new S3ArchiveSink(new S3Client({}), environment.archiveBucketName);
 const unarchivable = new SqsUnarchivableSink(new SQSClient({}), environment.deadLetterQueueUrl);
 
 /** Events-table stream (TTL removals only) → gzipped JSON Lines in S3. Thin: the work is in runtime/archive. */
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+export const handler = async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
+  logger.startInvocation(context);
   const outcome = await archiveHistory(event.Records, sink, unarchivable);
   const fields = {
     records: event.Records.length,

@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { readFunctionEnvironment } from '../contract/function-environments';
 import { ComplianceQueries } from '../runtime/api/compliance-queries';
 import { route } from '../runtime/api/router';
@@ -10,4 +10,8 @@ const { complianceTableName, eventsTableName } = readFunctionEnvironment('Compli
 const queries = new ComplianceQueries(createDocumentClient(), { complianceTableName, eventsTableName });
 
 /** API Gateway (REST, IAM-authorized) → read-only compliance queries. Thin: the queries live in runtime/api. */
-export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => route(event, queries, logger);
+export const handler = async (event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> => {
+  // API Gateway's request id: the caller's support case and the access log name the request by it.
+  logger.startInvocation(context, event.requestContext?.requestId);
+  return route(event, queries, logger);
+};

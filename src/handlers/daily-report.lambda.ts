@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { ScheduledEvent } from 'aws-lambda';
+import type { Context, ScheduledEvent } from 'aws-lambda';
 import { readFunctionEnvironment } from '../contract/function-environments';
 import { createDocumentClient } from '../runtime/aws-clients';
 import { Logger } from '../runtime/observability/logger';
@@ -19,7 +19,9 @@ const scanSegments = environment.scanSegments;
 const readFleetCoverage = environment.readFleetCoverage;
 
 /** Schedule → daily report in S3, snapshot in the events table, summary on SNS. Thin: the work is in runtime/report. */
-export const handler = async (_event: ScheduledEvent): Promise<{ date: string; location: string }> => {
+export const handler = async (event: ScheduledEvent, context?: Context): Promise<{ date: string; location: string }> => {
+  // The schedule's event id: one id for the run, whether EventBridge retried it or not.
+  logger.startInvocation(context, event?.id);
   const started = Date.now();
   const { report, location } = await generateDailyReport({
     client, complianceTable, eventsTable, sink, publisher, now: new Date(), scanSegments, readFleetCoverage,

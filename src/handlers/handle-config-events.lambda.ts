@@ -1,6 +1,6 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { readFunctionEnvironment } from '../contract/function-environments';
 import { createDocumentClient } from '../runtime/aws-clients';
 import { Logger } from '../runtime/observability/logger';
@@ -34,7 +34,9 @@ const context: WriteContext = {
 const activity = new AccountActivityRecorder(documentClient, environment.complianceTableName, { logger });
 
 /** SQS buffer → compliance state, history and notifications. Thin: the write rules live in runtime/pipeline. */
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+export const handler = async (event: SQSEvent, lambdaContext?: Context): Promise<SQSBatchResponse> => {
+  // A batch has no one correlation id: each line names its record (messageId), the context names the invocation.
+  logger.startInvocation(lambdaContext);
   const { batchItemFailures, metrics } = await processBatch(event.Records, { context, deadLetters, logger, activity });
   metrics.flush(process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'HandleConfigEvents');
   logger.info('batch processed', {

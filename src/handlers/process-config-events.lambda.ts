@@ -1,7 +1,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { readFunctionEnvironment } from '../contract/function-environments';
 import { parseForwardingSettings } from '../runtime/agent/forwarding-settings';
 import { OversizedItemResolver } from '../runtime/agent/oversized-item-resolver';
@@ -24,7 +24,9 @@ const dependencies = {
 };
 
 /** SQS buffer of this account's Config events → filtered, enriched events on the central bus. Thin: the rules live in runtime/agent. */
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+export const handler = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+  // A batch has no one correlation id: each line names its record (messageId), the context names the invocation.
+  logger.startInvocation(context);
   const { batchItemFailures, metrics } = await processConfigEvents(event.Records, dependencies);
   metrics.flush(process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'ProcessConfigEvents');
   logger.info('batch processed', {

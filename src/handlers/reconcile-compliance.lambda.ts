@@ -41,7 +41,9 @@ const aggregatorName = environment.aggregatorName;
 const intervalMs = environment.reconciliationIntervalMinutes * MINUTE_MS;
 
 /** Scheduled: resumes the unfinished reconciliation pass or starts a due one. Thin: the logic lives in runtime/reconciliation. */
-export const handler = async (_event: unknown, lambdaContext: Context): Promise<void> => {
+export const handler = async (event: { id?: string } | undefined, lambdaContext: Context): Promise<void> => {
+  // The schedule's event id: one id for the run, whether EventBridge retried it or not.
+  logger.startInvocation(lambdaContext, event?.id);
   const startedAt = Date.now();
   const remaining = lambdaContext.getRemainingTimeInMillis();
   // Keep a fifth of the time (at most a minute) to finish the writes in flight and save the cursor.

@@ -13,6 +13,7 @@ import { DailyReportFunction } from '../../src/handlers/daily-report-function';
 import { HandleConfigEventsFunction } from '../../src/handlers/handle-config-events-function';
 import { ProcessConfigEventsFunction } from '../../src/handlers/process-config-events-function';
 import { ReconcileComplianceFunction } from '../../src/handlers/reconcile-compliance-function';
+import { emfDocument } from '../../src/runtime/observability/metrics';
 
 // The contract (src/contract) seen from the deployed side: what the constructs really put in each function's
 // environment and what the dashboard and alarms really read, in the example app, which deploys every function.
@@ -144,3 +145,30 @@ test('every metric a dashboard widget or an alarm reads is one its function emit
   });
   expect(problems).toEqual([]);
 });
+
+test('an alarm reads the namespace, the dimensions and the metric name of the EMF document its function writes', () => {
+  const checked: string[] = [];
+  for (const stack of app.node.findAll().filter(Stack.isStack)) {
+    const resources = (app.synth().getStackByName(stack.stackName).template.Resources ?? {}) as
+      Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    for (const [id, alarm] of Object.entries(resources)) {
+      if (alarm.Type !== 'AWS::CloudWatch::Alarm' || alarm.Properties.Namespace !== METRICS_NAMESPACE) continue;
+      const dimensions = alarm.Properties.Dimensions as { Name: string; Value: { Ref: string } }[];
+      const fn = deployed.find((candidate) => candidate.stack === stack && candidate.logicalId === dimensions[0].Value.Ref)!;
+      // What the runtime writes for that function, every one of its metrics counted once.
+      const values = Object.fromEntries(FUNCTION_METRICS[fn.name].map((name) => [name, 1]));
+      const document = emfDocument('the-function', values) as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } };
+      const [directive] = document._aws.CloudWatchMetrics;
+      // CloudWatch files a metric under exactly the dimension set it was written with: an extra dimension
+      // (Powertools' default `service`) would give metrics no alarm reads.
+      const emitted = directive.Metrics.map((m) => m.Name).includes(String(alarm.Properties.MetricName));
+      expect({ id, namespace: directive.Namespace, dimensions: directive.Dimensions, emitted })
+        .toEqual({ id, namespace: alarm.Properties.Namespace, dimensions: [dimensions.map((d) => d.Name)], emitted: true });
+      expect(document).toMatchObject({ [dimensions[0].Name]: 'the-function' });
+      checked.push(id);
+    }
+  }
+  // The check must see the example app's alarms on function metrics (silent accounts, reconciliation drift).
+  expect(checked.sort()).toEqual([expect.stringMatching(/Drift/), expect.stringMatching(/Silent/)]);
+});
+

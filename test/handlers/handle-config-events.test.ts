@@ -36,6 +36,8 @@ describe('HandleConfigEvents handler', () => {
   test('wires the environment the construct sets: tables, topic, dead-letter queue and retention', async () => {
     const tables = await db.createTables();
     const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    // Powertools writes WARN and ERROR lines to stderr (Lambda sends both streams to the log group).
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const { handler, sns, sqs } = loadHandler({
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'local',
@@ -53,7 +55,10 @@ describe('HandleConfigEvents handler', () => {
     const response = await handler({ Records: [sqsRecord(event, 'm1'), sqsRecord('garbage', 'm2')] });
 
     const written = stdout.mock.calls.map(([line]) => String(line));
+    const warnings = stderr.mock.calls.map(([line]) => JSON.parse(String(line)));
     stdout.mockRestore();
+    stderr.mockRestore();
+    expect(warnings).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'record sent to the dead-letter queue', messageId: 'm2' }));
     expect(response).toEqual({ batchItemFailures: [] });
     const items = (await db.documentClient.send(new ScanCommand({ TableName: tables.complianceTable }))).Items!
       .filter((item) => item.item_type !== 'ACCOUNT_ACTIVITY');

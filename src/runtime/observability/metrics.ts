@@ -1,3 +1,5 @@
+import { Metrics, MetricUnit as PowertoolsUnit } from '@aws-lambda-powertools/metrics';
+import { Logger } from './logger';
 import { type ContractMetric, type HandleConfigEventsMetric, METRICS_DIMENSION, METRICS_NAMESPACE } from '../../contract/metric-names';
 
 /**
@@ -10,9 +12,17 @@ export type MetricName = HandleConfigEventsMetric;
 /** The CloudWatch unit of one metric: every function's metrics are counts unless it says otherwise. */
 export type MetricUnit = 'Count' | 'Percent';
 
+const UNITS = { Count: PowertoolsUnit.Count, Percent: PowertoolsUnit.Percent } as const;
+
+// Powertools' own warnings (a timestamp CloudWatch would drop, an empty dimension) as structured log lines, created
+// on first use so that a function that writes no metric pays nothing for it.
+let warnings: Logger | undefined;
+
 /**
  * The one EMF writer of every function (namespace `ConfigMonitoring`, dimension `FunctionName`): one document whose
- * metrics are the keys of `values`, in their order, followed by the values themselves.
+ * metrics are the keys of `values`, in their order, followed by the values themselves. Powertools Metrics writes the
+ * document; `Name` keeps the contract's typing (a misspelt metric fails `tsc`), and Powertools' default `service`
+ * dimension is cleared because every alarm and dashboard widget reads the metrics by `FunctionName` alone.
  */
 export function emfDocument<Name extends ContractMetric>(
   functionName: string,
@@ -20,18 +30,13 @@ export function emfDocument<Name extends ContractMetric>(
   now = Date.now(),
   unitOf: (name: Name) => MetricUnit = () => 'Count',
 ): Record<string, unknown> {
-  return {
-    _aws: {
-      Timestamp: now,
-      CloudWatchMetrics: [{
-        Namespace: METRICS_NAMESPACE,
-        Dimensions: [[METRICS_DIMENSION]],
-        Metrics: (Object.keys(values) as Name[]).map((Name) => ({ Name, Unit: unitOf(Name) })),
-      }],
-    },
-    [METRICS_DIMENSION]: functionName,
-    ...values,
-  };
+  warnings ??= new Logger();
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, logger: warnings });
+  metrics.clearDefaultDimensions();
+  metrics.addDimension(METRICS_DIMENSION, functionName);
+  metrics.setTimestamp(now);
+  for (const name of Object.keys(values) as Name[]) metrics.addMetric(name, UNITS[unitOf(name)], values[name]!);
+  return metrics.serializeMetrics() as unknown as Record<string, unknown>;
 }
 
 /** Counts added up over one batch, written as one EMF line; `Name` is the function's own set of metric names. */

@@ -1,4 +1,4 @@
-import { MetricsBatch } from '../../../src/runtime/observability/metrics';
+import { emfDocument, MetricsBatch } from '../../../src/runtime/observability/metrics';
 
 describe('MetricsBatch', () => {
   test('renders the counted metrics as one embedded-metric-format document under the FunctionName dimension', () => {
@@ -7,10 +7,12 @@ describe('MetricsBatch', () => {
     metrics.add('EventsProcessed');
     metrics.add('NotificationsSent');
 
-    const document = metrics.toEmf('handle-config-events', 1764158400000) as Record<string, any>;
+    // A recent time: CloudWatch drops (and Powertools warns about) documents more than 14 days old.
+    const now = Date.now();
+    const document = metrics.toEmf('handle-config-events', now) as Record<string, any>;
 
     expect(document._aws).toEqual({
-      Timestamp: 1764158400000,
+      Timestamp: now,
       CloudWatchMetrics: [{
         Namespace: 'ConfigMonitoring',
         Dimensions: [['FunctionName']],
@@ -18,6 +20,15 @@ describe('MetricsBatch', () => {
       }],
     });
     expect(document).toMatchObject({ FunctionName: 'handle-config-events', EventsProcessed: 4, NotificationsSent: 1 });
+  });
+
+  test('a unit other than Count is written as given, and no dimension but FunctionName', () => {
+    const document = emfDocument<'CompliantItems' | 'CompliancePercent'>('daily-report', { CompliantItems: 9, CompliancePercent: 90 }, Date.now(),
+      (name) => (name === 'CompliancePercent' ? 'Percent' : 'Count')) as Record<string, any>;
+
+    expect(document._aws.CloudWatchMetrics[0].Metrics).toEqual([{ Name: 'CompliantItems', Unit: 'Count' }, { Name: 'CompliancePercent', Unit: 'Percent' }]);
+    expect(document._aws.CloudWatchMetrics[0].Dimensions).toEqual([['FunctionName']]);
+    expect(document).not.toHaveProperty('service');
   });
 
   test('writes nothing when nothing was counted', () => {
