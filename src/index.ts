@@ -40,3 +40,5 @@ export type { RolloutTarget, RolloutOperationPreferences } from './rollout/rollo
 export type { RolloutAssetBuckets } from './rollout/rollout-assets';
 export { ConfigMonitoringPipelineTemplate } from './rollout/pipeline-template';
 export type { ConfigMonitoringPipelineTemplateProps, PipelineDeploymentTargets, PipelineTemplateFiles } from './rollout/pipeline-template';
+export type { IConfigMonitoringMaster } from './master/config-monitoring-master-ref';
+export type { ConfigMonitoringMasterAttributes } from './master/config-monitoring-master-attributes';

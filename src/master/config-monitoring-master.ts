@@ -16,9 +16,13 @@ import { ComplianceApiOptions } from './api/compliance-api-options';
 import { HistoryArchive } from './archive/history-archive';
 import { HistoryArchiveOptions } from './archive/history-archive-options';
 import { createComplianceStore } from './compliance-store';
+import type { ConfigMonitoringMasterAttributes } from './config-monitoring-master-attributes';
+import type { IConfigMonitoringMaster } from './config-monitoring-master-ref';
 import { AccountActivityCheck } from './dashboard/account-activity-check';
 import { ComplianceDashboard, type ComplianceDashboardOptions } from './dashboard/compliance-dashboard';
 import { createEventPipeline } from './event-pipeline';
+import { handlerMetricByName } from './handler-metric';
+import { ImportedConfigMonitoringMaster } from './imported-master';
 import { checkMasterLayout } from './master-layout';
 import { DEFAULT_EVENT_BUS_NAME, grantAgentsPutEvents, monitoringEventBusArn, validatePrincipals } from './monitoring-event-bus';
 import { OrganizationCompliance } from './organization/organization-compliance';
@@ -27,14 +31,12 @@ import type { OrganizationRule } from './organization/organization-rule';
 import { DailyReport } from './reporting/daily-report';
 import { DailyReportOptions } from './reporting/daily-report-options';
 import type { WritePathResources } from './write-path-resources';
-import { functionMetric } from '../common/function-metric';
 import {
   validateDurationInRange,
   validateIntegerInRange,
   validateWholeUnits,
   atConstructPath,
 } from '../common/validation';
-import { type HandleConfigEventsMetric, HANDLE_CONFIG_EVENTS_METRICS } from '../contract/metric-names';
 import { CheckAccountActivityFunction } from '../handlers/check-account-activity-function';
 
 /**
@@ -245,7 +247,7 @@ export interface ConfigMonitoringMasterProps {
  *   organizationId: 'o-a1b2c3d4e5',
  * });
  */
-export class ConfigMonitoringMaster extends Construct {
+export class ConfigMonitoringMaster extends Construct implements IConfigMonitoringMaster {
   /** The name of the event bus the master creates by default. */
   public static readonly DEFAULT_EVENT_BUS_NAME = DEFAULT_EVENT_BUS_NAME;
 
@@ -262,6 +264,25 @@ export class ConfigMonitoringMaster extends Construct {
    */
   public static eventBusArn(account: string, region: string, eventBusName?: string): string {
     return monitoringEventBusArn(account, region, eventBusName ?? DEFAULT_EVENT_BUS_NAME);
+  }
+
+  /**
+   * A master deployed in another stack or account, for its grants, its metrics and its bus.
+   *
+   * The attributes are checked at synth (ARN shapes, one account and region for all); every resource is addressed in
+   * the bus's account and region. Reading the tables from another account also needs a resource policy on them in the
+   * master's account: an imported table can only be granted on the grantee's side.
+   *
+   * @example
+   * const master = monitoring.ConfigMonitoringMaster.fromMasterAttributes(this, 'Master', {
+   *   eventBusArn: 'arn:aws:events:eu-west-1:111111111111:event-bus/config-monitoring',
+   *   complianceTableName: 'Monitoring-ComplianceTable',
+   *   eventsTableName: 'Monitoring-EventsTable',
+   *   notificationTopicArn: 'arn:aws:sns:eu-west-1:111111111111:Monitoring-NotificationTopic',
+   * });
+   */
+  public static fromMasterAttributes(scope: Construct, id: string, attrs: ConfigMonitoringMasterAttributes): IConfigMonitoringMaster {
+    return new ImportedConfigMonitoringMaster(scope, id, attrs);
   }
 
   /** The bus the agents send Config events to. */
@@ -310,6 +331,9 @@ export class ConfigMonitoringMaster extends Construct {
 
   /** The compliance API's base URL, when `complianceApi` is set. */
   public readonly complianceApiUrl?: string;
+
+  /** The compliance API's id, when `complianceApi` is set: `complianceApiId` of `fromMasterAttributes()`. */
+  public readonly complianceApiId?: string;
 
   private readonly complianceApiConstruct?: ComplianceApi;
 
@@ -404,7 +428,7 @@ export class ConfigMonitoringMaster extends Construct {
         encryptionKey: props.encryptionKey,
         removalPolicy,
       });
-      this.dashboard = new ComplianceDashboard(this, 'Dashboard', {
+      const dashboard = new ComplianceDashboard(this, 'Dashboard', {
         ...dashboardOptions,
         eventHandler: pipeline.handler,
         eventHandlerLogGroup: pipeline.logGroup,
@@ -412,7 +436,8 @@ export class ConfigMonitoringMaster extends Construct {
         deadLetterQueue: pipeline.deadLetterQueue,
         accountActivityFunction: activityCheck.function,
         reconcileFunction: this.reconciliationHandler,
-      }).dashboard;
+      });
+      this.dashboard = dashboard.dashboard;
 
       if (props.organizationRules?.length || props.organizationConformancePacks?.length) {
         new OrganizationCompliance(this, 'OrganizationCompliance', {
@@ -431,6 +456,7 @@ export class ConfigMonitoringMaster extends Construct {
           removalPolicy,
         });
         this.complianceApiUrl = this.complianceApiConstruct.url;
+        this.complianceApiId = this.complianceApiConstruct.api.restApiId;
       }
 
       if (props.dailyReport) {
@@ -488,7 +514,7 @@ export class ConfigMonitoringMaster extends Construct {
    * @default - sum over 5 minutes
    */
   public metricEventsProcessed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.handlerMetric('EventsProcessed', props);
+    return this.metric('EventsProcessed', props);
   }
 
   /**
@@ -497,7 +523,7 @@ export class ConfigMonitoringMaster extends Construct {
    * @default - sum over 5 minutes
    */
   public metricEventsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.handlerMetric('EventsFailed', props);
+    return this.metric('EventsFailed', props);
   }
 
   /**
@@ -518,16 +544,7 @@ export class ConfigMonitoringMaster extends Construct {
    * @default - sum over 5 minutes
    */
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    // A plain string across languages (jsii has no string-literal types): checked against the contract here instead.
-    if (!(HANDLE_CONFIG_EVENTS_METRICS as readonly string[]).includes(metricName)) {
-      throw new Error(`ConfigMonitoringMaster at '${this.node.path}': metric() got '${metricName}', which the event handler `
-        + `does not emit: use one of ${HANDLE_CONFIG_EVENTS_METRICS.join(', ')}`);
-    }
-    return this.handlerMetric(metricName as HandleConfigEventsMetric, props);
-  }
-
-  private handlerMetric(metricName: HandleConfigEventsMetric, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return functionMetric(this.eventHandler, 'HandleConfigEvents', metricName, props);
+    return handlerMetricByName(this, this.eventHandler.functionName, metricName, props);
   }
 }
 
