@@ -314,6 +314,21 @@ export class ConfigMonitoringMaster extends Construct implements IConfigMonitori
   /** The CloudWatch dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
 
+  /** Fires when a message waits in the dead-letter queue. Add your own actions to it (`addAlarmAction`). */
+  public readonly deadLetterAlarm: cloudwatch.Alarm;
+
+  /** Fires when the event handler fails invocations. */
+  public readonly handlerErrorsAlarm: cloudwatch.Alarm;
+
+  /** Fires when accounts send no Config event for longer than the silent-account period. */
+  public readonly silentAccountsAlarm: cloudwatch.Alarm;
+
+  /** Fires when a reconciliation run corrects more items than the threshold, when `aggregator` is set. */
+  public readonly reconciliationDriftAlarm?: cloudwatch.Alarm;
+
+  /** Every alarm above that the master created, for wiring them all at once. */
+  public readonly alarms: cloudwatch.Alarm[];
+
   /** The function that reconciles the state against the aggregator, when `aggregator` is set. */
   public readonly reconciliationHandler?: lambda.IFunction;
 
@@ -438,6 +453,13 @@ export class ConfigMonitoringMaster extends Construct implements IConfigMonitori
         reconcileFunction: this.reconciliationHandler,
       });
       this.dashboard = dashboard.dashboard;
+      this.deadLetterAlarm = dashboard.deadLetterAlarm;
+      this.handlerErrorsAlarm = dashboard.handlerErrorsAlarm;
+      // The master always passes the activity check, so the dashboard always creates this alarm.
+      this.silentAccountsAlarm = dashboard.silentAccountsAlarm!;
+      this.reconciliationDriftAlarm = dashboard.driftAlarm;
+      this.alarms = [this.deadLetterAlarm, this.handlerErrorsAlarm, this.silentAccountsAlarm, this.reconciliationDriftAlarm]
+        .filter((alarm): alarm is cloudwatch.Alarm => alarm !== undefined);
 
       if (props.organizationRules?.length || props.organizationConformancePacks?.length) {
         new OrganizationCompliance(this, 'OrganizationCompliance', {

@@ -136,6 +136,16 @@ describe('ConfigMonitoringMaster.fromMasterAttributes()', () => {
     });
   });
 
+  test('an alarm in another account reads the metric in the master account', () => {
+    const { stack } = consumer();
+    const master = ConfigMonitoringMaster.fromMasterAttributes(stack, 'Master', { ...ATTRIBUTES, eventHandlerFunctionName: 'Handler' });
+    master.metricEventsFailed().createAlarm(stack, 'Failed', { threshold: 1, evaluationPeriods: 1 });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: [{ AccountId: '111111111111', MetricStat: { Metric: { MetricName: 'EventsFailed', Namespace: 'ConfigMonitoring' } } }],
+    });
+  });
+
   test('metric() and the named methods fail without the attributes they need, naming the path', () => {
     const { stack, role } = consumer();
     const master = ConfigMonitoringMaster.fromMasterAttributes(stack, 'Master', ATTRIBUTES);
