@@ -32,12 +32,12 @@ export interface ComplianceRuleBaseOptions {
   /**
    * Which resources trigger an evaluation.
    *
-   * Only for rules triggered by configuration changes: Config rejects a scope on a periodic rule
+   * Only for rules triggered by configuration changes: Config rejects a scope on a periodic-only rule
    * (`InvalidParameterValueException`), so synth fails when both are set.
    *
    * @default - every recorded resource the rule applies to
    */
-  readonly scope?: config.RuleScope;
+  readonly ruleScope?: config.RuleScope;
 
   /**
    * When the rule evaluates: on deployed resources (detective), before deployment (proactive), or both.
@@ -68,7 +68,7 @@ export interface ManagedComplianceRuleOptions extends ComplianceRuleBaseOptions 
 
   /**
    * How often a periodic managed rule runs. Set it only for managed rules whose trigger is periodic; such a rule
-   * takes no `scope`.
+   * takes no `ruleScope`.
    *
    * @default - the managed rule's own default (24 hours for periodic rules)
    */
@@ -81,15 +81,31 @@ export interface CustomComplianceRuleOptions extends ComplianceRuleBaseOptions {
   readonly ruleName: string;
 
   /**
-   * What triggers an evaluation.
+   * Whether the rule runs when a configuration item of a resource in scope changes (oversized ones included).
    *
-   * @default CustomRuleTrigger.CONFIGURATION_CHANGES
+   * At least one of `configurationChanges` and `periodic` must be set, as for aws-cdk-lib's `CustomRule`.
+   *
+   * @default false
    */
-  readonly trigger?: CustomRuleTrigger;
+  readonly configurationChanges?: boolean;
+
+  /**
+   * Whether the rule runs on a schedule, every `maximumExecutionFrequency`. A periodic-only rule takes no `ruleScope`.
+   *
+   * @default false
+   */
+  readonly periodic?: boolean;
+
+  /**
+   * How often a periodic rule runs. Only with `periodic`.
+   *
+   * @default MaximumExecutionFrequency.TWENTY_FOUR_HOURS when periodic
+   */
+  readonly maximumExecutionFrequency?: config.MaximumExecutionFrequency;
 }
 
 /** Options of a Guard custom policy rule. */
-export interface GuardComplianceRuleOptions extends ComplianceRuleBaseOptions {
+export interface CustomPolicyComplianceRuleOptions extends ComplianceRuleBaseOptions {
   /** The rule's name, unique in the account and region. */
   readonly ruleName: string;
 
@@ -101,41 +117,11 @@ export interface GuardComplianceRuleOptions extends ComplianceRuleBaseOptions {
   readonly enableDebugLog?: boolean;
 }
 
-/**
- * What triggers a custom Lambda rule.
- *
- * @see https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config-rules.html
- */
-export class CustomRuleTrigger {
-  /** Each change of a resource in scope (full and oversized configuration items). */
-  public static readonly CONFIGURATION_CHANGES = new CustomRuleTrigger(true, undefined);
-
-  /**
-   * On a schedule. A periodic rule takes no `scope`.
-   *
-   * @param frequency how often the rule runs
-   */
-  public static periodic(frequency: config.MaximumExecutionFrequency): CustomRuleTrigger {
-    return new CustomRuleTrigger(false, frequency);
-  }
-
-  /**
-   * On each change of a resource in scope, and on a schedule.
-   *
-   * @param frequency how often the rule runs besides the changes
-   */
-  public static configurationChangesAndPeriodic(frequency: config.MaximumExecutionFrequency): CustomRuleTrigger {
-    return new CustomRuleTrigger(true, frequency);
-  }
-
-  /**
-   * @param configurationChanges whether changes trigger the rule
-   * @param frequency the schedule, if periodic
-   */
-  protected constructor(
-    public readonly configurationChanges: boolean,
-    public readonly frequency: config.MaximumExecutionFrequency | undefined,
-  ) {}
+/** What triggers a custom Lambda rule, resolved from its options. */
+interface CustomRuleTrigger {
+  readonly configurationChanges: boolean;
+  /** The schedule, when periodic. */
+  readonly frequency?: config.MaximumExecutionFrequency;
 }
 
 /** What deploying a rule as an account rule created. */
@@ -170,7 +156,7 @@ export abstract class ComplianceRule {
     if (ruleName === undefined) {
       throw new Error('ruleName is required when the managed rule identifier is a token: pass ruleName');
     }
-    if (options.maximumExecutionFrequency !== undefined && options.scope !== undefined) {
+    if (options.maximumExecutionFrequency !== undefined && options.ruleScope !== undefined) {
       throw periodicScopeError(ruleName, 'maximumExecutionFrequency is set');
     }
     return new ManagedComplianceRule(identifier, { ...options, ruleName });
@@ -187,10 +173,21 @@ export abstract class ComplianceRule {
    * @param fn the function; in the same region as the rule
    */
   public static custom(fn: lambda.IFunction, options: CustomComplianceRuleOptions): ComplianceRule {
-    const trigger = options.trigger ?? CustomRuleTrigger.CONFIGURATION_CHANGES;
     validateRuleName(options.ruleName);
-    if (!trigger.configurationChanges && options.scope !== undefined) {
-      throw periodicScopeError(options.ruleName, 'its trigger is CustomRuleTrigger.periodic()');
+    const name = options.ruleName;
+    if (!options.configurationChanges && !options.periodic) {
+      throw new Error(`rule '${name}' has no trigger: set configurationChanges: true, periodic: true, or both`);
+    }
+    if (options.maximumExecutionFrequency !== undefined && !options.periodic) {
+      throw new Error(`rule '${name}' sets maximumExecutionFrequency ${options.maximumExecutionFrequency} but is not periodic: `
+        + 'set periodic: true, or leave maximumExecutionFrequency out');
+    }
+    const trigger: CustomRuleTrigger = {
+      configurationChanges: options.configurationChanges ?? false,
+      frequency: options.periodic ? options.maximumExecutionFrequency ?? config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS : undefined,
+    };
+    if (!trigger.configurationChanges && options.ruleScope !== undefined) {
+      throw periodicScopeError(options.ruleName, 'it is periodic only');
     }
     if (!trigger.configurationChanges && options.evaluationModes !== undefined && options.evaluationModes.modes.includes('PROACTIVE')) {
       throw new Error(`evaluationModes of rule '${options.ruleName}' must not be proactive for a periodic rule, got `
@@ -206,7 +203,7 @@ export abstract class ComplianceRule {
    * @param policyText the Guard 2.x policy, at most 10,000 characters
    * @see https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_cfn-guard.html
    */
-  public static guard(policyText: string, options: GuardComplianceRuleOptions): ComplianceRule {
+  public static customPolicy(policyText: string, options: CustomPolicyComplianceRuleOptions): ComplianceRule {
     validateRuleName(options.ruleName);
     if (!Token.isUnresolved(policyText)) {
       if (policyText.trim() === '') {
@@ -263,7 +260,7 @@ class ManagedComplianceRule extends ComplianceRule {
       description: this.options.description,
       inputParameters: this.options.inputParameters,
       maximumExecutionFrequency: this.options.maximumExecutionFrequency,
-      ruleScope: this.options.scope,
+      ruleScope: this.options.ruleScope,
       evaluationModes: this.options.evaluationModes,
     });
     return { rule, resource: rule, ruleName: this.ruleName };
@@ -276,7 +273,7 @@ class ManagedComplianceRule extends ComplianceRule {
         Description: this.options.description,
         InputParameters: this.options.inputParameters,
         MaximumExecutionFrequency: this.options.maximumExecutionFrequency,
-        Scope: renderScope(this.options.scope),
+        Scope: renderScope(this.options.ruleScope),
         Source: { Owner: 'AWS', SourceIdentifier: this.identifier },
         EvaluationModes: renderEvaluationModes(this.options.evaluationModes),
       }),
@@ -306,11 +303,11 @@ class CustomLambdaComplianceRule extends ComplianceRule {
       description: props.Description as string | undefined,
       inputParameters: props.InputParameters,
       maximumExecutionFrequency: props.MaximumExecutionFrequency as string | undefined,
-      scope: this.options.scope === undefined ? undefined : {
-        complianceResourceId: this.options.scope.resourceId,
-        complianceResourceTypes: this.options.scope.resourceTypes?.map((type) => type.complianceResourceType),
-        tagKey: this.options.scope.key,
-        tagValue: this.options.scope.value,
+      scope: this.options.ruleScope === undefined ? undefined : {
+        complianceResourceId: this.options.ruleScope.resourceId,
+        complianceResourceTypes: this.options.ruleScope.resourceTypes?.map((type) => type.complianceResourceType),
+        tagKey: this.options.ruleScope.key,
+        tagValue: this.options.ruleScope.value,
       },
       source: {
         owner: 'CUSTOM_LAMBDA',
@@ -346,7 +343,7 @@ class CustomLambdaComplianceRule extends ComplianceRule {
       InputParameters: this.options.inputParameters,
       MaximumExecutionFrequency: this.trigger.frequency,
       // A periodic-only rule never carries a scope (rejected at synth in ComplianceRule.custom()).
-      Scope: this.trigger.configurationChanges ? renderScope(this.options.scope) : undefined,
+      Scope: this.trigger.configurationChanges ? renderScope(this.options.ruleScope) : undefined,
       Source: {
         Owner: 'CUSTOM_LAMBDA',
         SourceIdentifier: this.fn.functionArn,
@@ -373,7 +370,7 @@ class GuardComplianceRule extends ComplianceRule {
   public readonly ruleName: string;
   public readonly remediation?: Remediation;
 
-  constructor(private readonly policyText: string, private readonly options: GuardComplianceRuleOptions) {
+  constructor(private readonly policyText: string, private readonly options: CustomPolicyComplianceRuleOptions) {
     super();
     this.ruleName = options.ruleName;
     this.remediation = options.remediation;
@@ -386,7 +383,7 @@ class GuardComplianceRule extends ComplianceRule {
       enableDebugLog: this.options.enableDebugLog,
       description: this.options.description,
       inputParameters: this.options.inputParameters,
-      ruleScope: this.options.scope,
+      ruleScope: this.options.ruleScope,
       evaluationModes: this.options.evaluationModes,
     });
     return { rule, resource: rule, ruleName: this.ruleName };
@@ -398,7 +395,7 @@ class GuardComplianceRule extends ComplianceRule {
         ConfigRuleName: this.ruleName,
         Description: this.options.description,
         InputParameters: this.options.inputParameters,
-        Scope: renderScope(this.options.scope),
+        Scope: renderScope(this.options.ruleScope),
         Source: {
           Owner: 'CUSTOM_POLICY',
           SourceDetails: [
@@ -462,8 +459,8 @@ function validateRuleName(ruleName: string): void {
 }
 
 function periodicScopeError(ruleName: string, why: string): Error {
-  return new Error(`scope of rule '${ruleName}' must be left out because ${why}: Config rejects a scope on a periodic rule `
-    + '(InvalidParameterValueException); drop the scope, or trigger the rule on configuration changes');
+  return new Error(`ruleScope of rule '${ruleName}' must be left out because ${why}: Config rejects a scope on a periodic rule `
+    + '(InvalidParameterValueException); drop the ruleScope, or trigger the rule on configuration changes');
 }
 
 function renderScope(scope: config.RuleScope | undefined): Record<string, unknown> | undefined {
