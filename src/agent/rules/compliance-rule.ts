@@ -148,18 +148,7 @@ export abstract class ComplianceRule {
    * @see https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html
    */
   public static managed(identifier: string, options: ManagedComplianceRuleOptions = {}): ComplianceRule {
-    if (!Token.isUnresolved(identifier) && !/^[A-Z0-9_]+$/.test(identifier)) {
-      throw new Error(`ComplianceRule.managed() needs a managed rule identifier, got '${identifier}': `
-        + 'use a config.ManagedRuleIdentifiers value, for example config.ManagedRuleIdentifiers.EC2_SECURITY_GROUPS_INCOMING_SSH_DISABLED');
-    }
-    const ruleName = options.ruleName ?? (Token.isUnresolved(identifier) ? undefined : identifier.toLowerCase().replace(/_/g, '-'));
-    if (ruleName === undefined) {
-      throw new Error('ruleName is required when the managed rule identifier is a token: pass ruleName');
-    }
-    if (options.maximumExecutionFrequency !== undefined && options.ruleScope !== undefined) {
-      throw periodicScopeError(ruleName, 'maximumExecutionFrequency is set');
-    }
-    return new ManagedComplianceRule(identifier, { ...options, ruleName });
+    return new ManagedComplianceRule(identifier, options);
   }
 
   /**
@@ -173,28 +162,7 @@ export abstract class ComplianceRule {
    * @param fn the function; in the same region as the rule
    */
   public static custom(fn: lambda.IFunction, options: CustomComplianceRuleOptions): ComplianceRule {
-    validateRuleName(options.ruleName);
-    const name = options.ruleName;
-    if (!options.configurationChanges && !options.periodic) {
-      throw new Error(`rule '${name}' has no trigger: set configurationChanges: true, periodic: true, or both`);
-    }
-    if (options.maximumExecutionFrequency !== undefined && !options.periodic) {
-      throw new Error(`rule '${name}' sets maximumExecutionFrequency ${options.maximumExecutionFrequency} but is not periodic: `
-        + 'set periodic: true, or leave maximumExecutionFrequency out');
-    }
-    const trigger: CustomRuleTrigger = {
-      configurationChanges: options.configurationChanges ?? false,
-      frequency: options.periodic ? options.maximumExecutionFrequency ?? config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS : undefined,
-    };
-    if (!trigger.configurationChanges && options.ruleScope !== undefined) {
-      throw periodicScopeError(options.ruleName, 'it is periodic only');
-    }
-    if (!trigger.configurationChanges && options.evaluationModes !== undefined && options.evaluationModes.modes.includes('PROACTIVE')) {
-      throw new Error(`evaluationModes of rule '${options.ruleName}' must not be proactive for a periodic rule, got `
-        + `${JSON.stringify(options.evaluationModes.modes)}: proactive evaluation evaluates a resource's configuration, `
-        + 'so trigger the rule on configuration changes or use EvaluationMode.DETECTIVE');
-    }
-    return new CustomLambdaComplianceRule(fn, trigger, options);
+    return new CustomLambdaComplianceRule(fn, options);
   }
 
   /**
@@ -204,17 +172,6 @@ export abstract class ComplianceRule {
    * @see https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_cfn-guard.html
    */
   public static customPolicy(policyText: string, options: CustomPolicyComplianceRuleOptions): ComplianceRule {
-    validateRuleName(options.ruleName);
-    if (!Token.isUnresolved(policyText)) {
-      if (policyText.trim() === '') {
-        throw new Error(`policyText of rule '${options.ruleName}' must hold a Guard policy, got '': `
-          + "write the rule in Guard 2.x, for example 'rule check { resourceType == \"AWS::S3::Bucket\" }'");
-      }
-      if ([...policyText].length > MAX_POLICY_TEXT_LENGTH) {
-        throw new Error(`policyText of rule '${options.ruleName}' must be at most ${MAX_POLICY_TEXT_LENGTH} characters, got `
-          + `${[...policyText].length}: split the policy into several Guard rules`);
-      }
-    }
     return new GuardComplianceRule(policyText, options);
   }
 
@@ -223,6 +180,16 @@ export abstract class ComplianceRule {
 
   /** How non-compliant resources are remediated, if at all. */
   public abstract readonly remediation?: Remediation;
+
+  /**
+   * Checks the options, throwing what Config would reject.
+   *
+   * Called by the consuming construct when it binds the rule, not by the factories: a factory cannot know where the
+   * rule will be used, and an error raised inside the construct carries its path.
+   *
+   * @internal
+   */
+  public abstract _validate(): void;
 
   /**
    * Creates the account rule in `scope` under `id`.
@@ -245,14 +212,31 @@ class ManagedComplianceRule extends ComplianceRule {
   public readonly ruleName: string;
   public readonly remediation?: Remediation;
 
-  constructor(private readonly identifier: string, private readonly options: ManagedComplianceRuleOptions & { ruleName: string }) {
+  constructor(private readonly identifier: string, private readonly options: ManagedComplianceRuleOptions) {
     super();
-    validateRuleName(options.ruleName);
-    this.ruleName = options.ruleName;
+    // A token identifier without a ruleName has no name to derive: _validate() rejects it, and until then the token
+    // stands in, so that nothing fails before the consuming construct can name its path.
+    this.ruleName = options.ruleName ?? (Token.isUnresolved(identifier) ? identifier : identifier.toLowerCase().replace(/_/g, '-'));
     this.remediation = options.remediation;
   }
 
+  public _validate(): void {
+    const identifier = this.identifier;
+    if (!Token.isUnresolved(identifier) && !/^[A-Z0-9_]+$/.test(identifier)) {
+      throw new Error(`ComplianceRule.managed() needs a managed rule identifier, got '${identifier}': `
+        + 'use a config.ManagedRuleIdentifiers value, for example config.ManagedRuleIdentifiers.EC2_SECURITY_GROUPS_INCOMING_SSH_DISABLED');
+    }
+    if (this.options.ruleName === undefined && Token.isUnresolved(identifier)) {
+      throw new Error('ruleName is required when the managed rule identifier is a token: pass ruleName');
+    }
+    validateRuleName(this.ruleName);
+    if (this.options.maximumExecutionFrequency !== undefined && this.options.ruleScope !== undefined) {
+      throw periodicScopeError(this.ruleName, 'maximumExecutionFrequency is set');
+    }
+  }
+
   public _bind(scope: Construct, id: string): ComplianceRuleBinding {
+    this._validate();
     // aws-cdk-lib's ManagedRule renders exactly what Config takes; nothing to add.
     const rule = new config.ManagedRule(scope, id, {
       identifier: this.identifier,
@@ -267,6 +251,7 @@ class ManagedComplianceRule extends ComplianceRule {
   }
 
   public _renderForPack(): { properties: Record<string, unknown> } {
+    this._validate();
     return {
       properties: dropUndefined({
         ConfigRuleName: this.ruleName,
@@ -285,14 +270,41 @@ class CustomLambdaComplianceRule extends ComplianceRule {
   public readonly ruleName: string;
   public readonly remediation?: Remediation;
 
-  constructor(private readonly fn: lambda.IFunction, private readonly trigger: CustomRuleTrigger,
-    private readonly options: CustomComplianceRuleOptions) {
+  private readonly trigger: CustomRuleTrigger;
+
+  constructor(private readonly fn: lambda.IFunction, private readonly options: CustomComplianceRuleOptions) {
     super();
     this.ruleName = options.ruleName;
     this.remediation = options.remediation;
+    this.trigger = {
+      configurationChanges: options.configurationChanges ?? false,
+      frequency: options.periodic ? options.maximumExecutionFrequency ?? config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS : undefined,
+    };
+  }
+
+  public _validate(): void {
+    const options = this.options;
+    const name = options.ruleName;
+    validateRuleName(name);
+    if (!options.configurationChanges && !options.periodic) {
+      throw new Error(`rule '${name}' has no trigger: set configurationChanges: true, periodic: true, or both`);
+    }
+    if (options.maximumExecutionFrequency !== undefined && !options.periodic) {
+      throw new Error(`rule '${name}' sets maximumExecutionFrequency ${options.maximumExecutionFrequency} but is not periodic: `
+        + 'set periodic: true, or leave maximumExecutionFrequency out');
+    }
+    if (!this.trigger.configurationChanges && options.ruleScope !== undefined) {
+      throw periodicScopeError(name, 'it is periodic only');
+    }
+    if (!this.trigger.configurationChanges && options.evaluationModes !== undefined && options.evaluationModes.modes.includes('PROACTIVE')) {
+      throw new Error(`evaluationModes of rule '${name}' must not be proactive for a periodic rule, got `
+        + `${JSON.stringify(options.evaluationModes.modes)}: proactive evaluation evaluates a resource's configuration, `
+        + 'so trigger the rule on configuration changes or use EvaluationMode.DETECTIVE');
+    }
   }
 
   public _bind(scope: Construct, id: string): ComplianceRuleBinding {
+    this._validate();
     // Not aws-cdk-lib's CustomRule: it attaches the AWS-managed AWSConfigRulesExecutionRole policy to the function's
     // role (more than PutEvaluations, and a managed policy on a role the user owns), and for a function of another
     // account its SourceAccount permission is silently skipped. The resource it renders is the same.
@@ -332,6 +344,7 @@ class CustomLambdaComplianceRule extends ComplianceRule {
   }
 
   public _renderForPack(scope: Construct): { properties: Record<string, unknown>; dependency?: IConstruct } {
+    this._validate();
     return { properties: this._properties(scope), dependency: grantConfigInvoke(scope, this.fn) };
   }
 
@@ -376,7 +389,23 @@ class GuardComplianceRule extends ComplianceRule {
     this.remediation = options.remediation;
   }
 
+  public _validate(): void {
+    const { ruleName } = this.options;
+    const policyText = this.policyText;
+    validateRuleName(ruleName);
+    if (Token.isUnresolved(policyText)) return;
+    if (policyText.trim() === '') {
+      throw new Error(`policyText of rule '${ruleName}' must hold a Guard policy, got '': `
+        + "write the rule in Guard 2.x, for example 'rule check { resourceType == \"AWS::S3::Bucket\" }'");
+    }
+    if ([...policyText].length > MAX_POLICY_TEXT_LENGTH) {
+      throw new Error(`policyText of rule '${ruleName}' must be at most ${MAX_POLICY_TEXT_LENGTH} characters, got `
+        + `${[...policyText].length}: split the policy into several Guard rules`);
+    }
+  }
+
   public _bind(scope: Construct, id: string): ComplianceRuleBinding {
+    this._validate();
     const rule = new config.CustomPolicy(scope, id, {
       configRuleName: this.ruleName,
       policyText: this.policyText,
@@ -390,6 +419,7 @@ class GuardComplianceRule extends ComplianceRule {
   }
 
   public _renderForPack(): { properties: Record<string, unknown> } {
+    this._validate();
     return {
       properties: dropUndefined({
         ConfigRuleName: this.ruleName,

@@ -158,6 +158,18 @@ export abstract class OrganizationRule {
 
   protected constructor(private readonly options: OrganizationRuleOptions) {
     this.ruleName = options.ruleName;
+  }
+
+  /**
+   * Checks the options, throwing what Config would reject.
+   *
+   * Called by the master when it binds the rule, not by the factories: an error raised inside the master carries
+   * its construct path, which a factory cannot know.
+   *
+   * @internal
+   */
+  public _validate(): void {
+    const options = this.options;
     validateLength('ruleName', options.ruleName, 1, 64, 'Config limits organization rule names to 64 characters');
     validatePattern('ruleName', options.ruleName, RULE_NAME, 'contain only letters, digits, - and _',
       'replace spaces and other characters with - or _');
@@ -186,11 +198,16 @@ export abstract class OrganizationRule {
 class ManagedOrganizationRule extends OrganizationRule {
   constructor(private readonly identifier: string, private readonly managed: OrganizationManagedRuleOptions) {
     super(managed);
-    validateLength(`identifier of rule '${managed.ruleName}'`, identifier, 1, 256,
+  }
+
+  public _validate(): void {
+    super._validate();
+    validateLength(`identifier of rule '${this.ruleName}'`, this.identifier, 1, 256,
       'use a managed rule identifier such as config.ManagedRuleIdentifiers.S3_BUCKET_VERSIONING_ENABLED');
   }
 
   public _bind(): BoundOrganizationRule {
+    this._validate();
     return {
       ruleName: this.ruleName,
       props: {
@@ -209,6 +226,11 @@ class ManagedOrganizationRule extends OrganizationRule {
 class CustomLambdaOrganizationRule extends OrganizationRule {
   constructor(private readonly lambdaFunction: lambda.IFunction, private readonly custom: OrganizationCustomRuleOptions) {
     super(custom);
+  }
+
+  public _validate(): void {
+    super._validate();
+    const custom = this.custom;
     const name = custom.ruleName;
     if (!custom.configurationChanges && !custom.periodic) {
       throw new Error(`rule '${name}' has no trigger: set configurationChanges: true, periodic: true, or both`);
@@ -225,6 +247,7 @@ class CustomLambdaOrganizationRule extends OrganizationRule {
   }
 
   public _bind(): BoundOrganizationRule {
+    this._validate();
     const triggers = [
       ...(this.custom.configurationChanges ? CI_TRIGGERS : []),
       ...(this.custom.periodic ? ['ScheduledNotification'] : []),
@@ -251,12 +274,17 @@ class CustomLambdaOrganizationRule extends OrganizationRule {
 class CustomPolicyOrganizationRule extends OrganizationRule {
   constructor(private readonly policyText: string, private readonly policy: OrganizationCustomPolicyRuleOptions) {
     super(policy);
-    validateLength(`policyText of rule '${policy.ruleName}'`, policyText, 1, MAX_POLICY_TEXT,
+  }
+
+  public _validate(): void {
+    super._validate();
+    validateLength(`policyText of rule '${this.ruleName}'`, this.policyText, 1, MAX_POLICY_TEXT,
       'split the policy into several rules');
-    validateAccountList(`debugLogDeliveryAccounts of rule '${policy.ruleName}'`, policy.debugLogDeliveryAccounts);
+    validateAccountList(`debugLogDeliveryAccounts of rule '${this.ruleName}'`, this.policy.debugLogDeliveryAccounts);
   }
 
   public _bind(): BoundOrganizationRule {
+    this._validate();
     return {
       ruleName: this.ruleName,
       props: {

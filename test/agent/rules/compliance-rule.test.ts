@@ -6,6 +6,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ENV, newStack, ownFunction, resourceOf, SHARED_FUNCTION_ARN, synth } from './support';
 import { ComplianceRule } from '../../../src/agent/rules/compliance-rule';
 
+/** Binds one rule, as the agent does: the factories defer their checks to here. */
+const bound = (rule: ComplianceRule) => synth({ rules: [rule] });
+
 const SSH = config.ManagedRuleIdentifiers.EC2_SECURITY_GROUPS_INCOMING_SSH_DISABLED;
 const GUARD_POLICY = 'rule versioning_enabled when resourceType == "AWS::S3::Bucket" {\n'
   + '  configuration.versioningConfiguration.status == "Enabled"\n}';
@@ -57,20 +60,20 @@ describe('managed rules (aws-cdk-lib ManagedRule)', () => {
   });
 
   test('fails when the identifier is not a managed rule identifier', () => {
-    expect(() => ComplianceRule.managed('restricted-ssh')).toThrow(
+    expect(() => bound(ComplianceRule.managed('restricted-ssh'))).toThrow(
       "ComplianceRule.managed() needs a managed rule identifier, got 'restricted-ssh': use a config.ManagedRuleIdentifiers value");
   });
 
   test('fails when the identifier is a token and no ruleName is given', () => {
     const stack = newStack();
     const identifier = new CfnParameter(stack, 'Identifier').valueAsString;
-    expect(() => ComplianceRule.managed(identifier)).toThrow('ruleName is required when the managed rule identifier is a token: pass ruleName');
+    expect(() => bound(ComplianceRule.managed(identifier))).toThrow('ruleName is required when the managed rule identifier is a token: pass ruleName');
     expect(ComplianceRule.managed(identifier, { ruleName: 'from-parameter' }).ruleName).toBe('from-parameter');
   });
 
   test('fails when the rule name is not one Config takes', () => {
-    expect(() => ComplianceRule.managed(SSH, { ruleName: 'has space' })).toThrow(/^ruleName must be 1 to 128 letters.*got 'has space'/);
-    expect(() => ComplianceRule.managed(SSH, { ruleName: 'x'.repeat(129) })).toThrow(/ruleName must be 1 to 128/);
+    expect(() => bound(ComplianceRule.managed(SSH, { ruleName: 'has space' }))).toThrow(/^ruleName must be 1 to 128 letters.*got 'has space'/);
+    expect(() => bound(ComplianceRule.managed(SSH, { ruleName: 'x'.repeat(129) }))).toThrow(/ruleName must be 1 to 128/);
   });
 });
 
@@ -219,32 +222,32 @@ describe('custom Lambda rules', () => {
 
   test('fails when a proactive rule is periodic only', () => {
     const stack = newStack();
-    expect(() => ComplianceRule.custom(ownFunction(stack), {
+    expect(() => bound(ComplianceRule.custom(ownFunction(stack), {
       ruleName: 'p',
       periodic: true,
       maximumExecutionFrequency: config.MaximumExecutionFrequency.ONE_HOUR,
       evaluationModes: config.EvaluationMode.PROACTIVE,
-    })).toThrow(/evaluationModes of rule 'p' must not be proactive for a periodic rule/);
+    }))).toThrow(/evaluationModes of rule 'p' must not be proactive for a periodic rule/);
   });
 });
 
 describe('periodic rules never carry a scope', () => {
   test('fails at synth when a periodic custom rule is given a scope, naming the rule and the fix', () => {
     const stack = newStack();
-    expect(() => ComplianceRule.custom(ownFunction(stack), {
+    expect(() => bound(ComplianceRule.custom(ownFunction(stack), {
       ruleName: 'nightly',
       periodic: true,
       maximumExecutionFrequency: config.MaximumExecutionFrequency.TWELVE_HOURS,
       ruleScope: config.RuleScope.fromResources([config.ResourceType.S3_BUCKET]),
-    })).toThrow("ruleScope of rule 'nightly' must be left out because it is periodic only: "
+    }))).toThrow("ruleScope of rule 'nightly' must be left out because it is periodic only: "
       + 'Config rejects a scope on a periodic rule (InvalidParameterValueException)');
   });
 
   test('fails at synth when a managed rule is given both a frequency and a scope', () => {
-    expect(() => ComplianceRule.managed(config.ManagedRuleIdentifiers.ACCESS_KEYS_ROTATED, {
+    expect(() => bound(ComplianceRule.managed(config.ManagedRuleIdentifiers.ACCESS_KEYS_ROTATED, {
       maximumExecutionFrequency: config.MaximumExecutionFrequency.ONE_HOUR,
       ruleScope: config.RuleScope.fromTag('team'),
-    })).toThrow("ruleScope of rule 'access-keys-rotated' must be left out because maximumExecutionFrequency is set");
+    }))).toThrow("ruleScope of rule 'access-keys-rotated' must be left out because maximumExecutionFrequency is set");
   });
 
   test('a periodic rule without a scope renders no Scope at all (not even an empty one)', () => {
@@ -296,8 +299,8 @@ describe('Guard custom policy rules (aws-cdk-lib CustomPolicy)', () => {
   });
 
   test('fails when the policy is empty or longer than 10,000 characters', () => {
-    expect(() => ComplianceRule.customPolicy('  ', { ruleName: 'g' })).toThrow("policyText of rule 'g' must hold a Guard policy, got ''");
-    expect(() => ComplianceRule.customPolicy('x'.repeat(10_001), { ruleName: 'g' })).toThrow(
+    expect(() => bound(ComplianceRule.customPolicy('  ', { ruleName: 'g' }))).toThrow("policyText of rule 'g' must hold a Guard policy, got ''");
+    expect(() => bound(ComplianceRule.customPolicy('x'.repeat(10_001), { ruleName: 'g' }))).toThrow(
       "policyText of rule 'g' must be at most 10000 characters, got 10001: split the policy into several Guard rules");
   });
 });

@@ -250,13 +250,14 @@ describe('conformance pack failures', () => {
   test('fails when the pack name is not one Config takes', () => {
     expect(() => ConformancePack.fromS3Uri('1pack', 's3://bucket-name/k')).toThrow(
       "packName must be a letter followed by letters, digits or '-', at most 256 characters, got '1pack'");
-    expect(() => ConformancePack.fromRules('has_underscore', [])).toThrow(/packName must be a letter/);
+    expect(() => synth({ conformancePacks: [ConformancePack.fromRules('has_underscore', [])] })).toThrow(/packName must be a letter/);
   });
 
   test('fails when a pack of rules has no rule or two rules with one name', () => {
-    expect(() => ConformancePack.fromRules('empty', [])).toThrow("rules of conformance pack 'empty' must hold at least one rule, got []");
+    expect(() => synth({ conformancePacks: [ConformancePack.fromRules('empty', [])] }))
+      .toThrow("rules of conformance pack 'empty' must hold at least one rule, got []");
     const rule = ComplianceRule.managed(config.ManagedRuleIdentifiers.ROOT_ACCOUNT_MFA_ENABLED);
-    expect(() => ConformancePack.fromRules('dup', [rule, rule])).toThrow(
+    expect(() => synth({ conformancePacks: [ConformancePack.fromRules('dup', [rule, rule])] })).toThrow(
       "rules of conformance pack 'dup' must have distinct names, got 'root-account-mfa-enabled' twice");
   });
 

@@ -254,45 +254,45 @@ describe('custom policy rules', () => {
   });
 
   test('fails when the policy text is longer than 10,000 characters', () => {
-    expect(() => OrganizationRule.customPolicy('x'.repeat(10_001), { ruleName: 'g' }))
+    expect(() => synth({ rules: [OrganizationRule.customPolicy('x'.repeat(10_001), { ruleName: 'g' })] }))
       .toThrow(/^policyText of rule 'g' must be 1 to 10000 characters long, got 10001/);
   });
 
   test('fails when a debug log account is not an account id', () => {
-    expect(() => OrganizationRule.customPolicy(policyText, { ruleName: 'g', debugLogDeliveryAccounts: ['dev'] }))
+    expect(() => synth({ rules: [OrganizationRule.customPolicy(policyText, { ruleName: 'g', debugLogDeliveryAccounts: ['dev'] })] }))
       .toThrow("debugLogDeliveryAccounts of rule 'g' must hold 12-digit AWS account ids, got 'dev'");
   });
 });
 
 describe('rule validation (what CloudFormation would reject)', () => {
   test('fails when the rule name is longer than 64 characters', () => {
-    expect(() => managed({ ruleName: 'r'.repeat(65) })).toThrow(/^ruleName must be 1 to 64 characters long, got 65/);
+    expect(() => synth({ rules: [managed({ ruleName: 'r'.repeat(65) })] })).toThrow(/^ruleName must be 1 to 64 characters long, got 65/);
   });
 
   test('fails when the rule name has other characters than letters, digits, - and _', () => {
-    expect(() => managed({ ruleName: 's3 versioning' })).toThrow("ruleName must contain only letters, digits, - and _, got 's3 versioning'");
+    expect(() => synth({ rules: [managed({ ruleName: 's3 versioning' })] })).toThrow("ruleName must contain only letters, digits, - and _, got 's3 versioning'");
   });
 
   test('fails when the description is longer than 256 characters', () => {
-    expect(() => managed({ description: 'd'.repeat(257) })).toThrow(/description of rule .* must be 0 to 256 characters long, got 257/);
+    expect(() => synth({ rules: [managed({ description: 'd'.repeat(257) })] })).toThrow(/description of rule .* must be 0 to 256 characters long, got 257/);
   });
 
   test('fails when more than 1,000 accounts are excluded', () => {
     const excludedAccounts = Array.from({ length: 1001 }, (_, i) => String(100000000000 + i));
-    expect(() => managed({ excludedAccounts })).toThrow(/excludedAccounts of rule .* takes at most 1000 accounts, got 1001/);
+    expect(() => synth({ rules: [managed({ excludedAccounts })] })).toThrow(/excludedAccounts of rule .* takes at most 1000 accounts, got 1001/);
   });
 
   test('1,000 excluded accounts are accepted', () => {
     const excludedAccounts = Array.from({ length: 1000 }, (_, i) => String(100000000000 + i));
-    expect(() => managed({ excludedAccounts })).not.toThrow();
+    expect(() => synth({ rules: [managed({ excludedAccounts })] })).not.toThrow();
   });
 
   test('fails when an excluded account is not a 12-digit id', () => {
-    expect(() => managed({ excludedAccounts: ['22222222222'] })).toThrow(/must hold 12-digit AWS account ids, got '22222222222'/);
+    expect(() => synth({ rules: [managed({ excludedAccounts: ['22222222222'] })] })).toThrow(/must hold 12-digit AWS account ids, got '22222222222'/);
   });
 
   test('fails when an excluded account is listed twice', () => {
-    expect(() => managed({ excludedAccounts: ['222222222222', '222222222222'] })).toThrow(/lists account 222222222222 twice/);
+    expect(() => synth({ rules: [managed({ excludedAccounts: ['222222222222', '222222222222'] })] })).toThrow(/lists account 222222222222 twice/);
   });
 
   test('fails when the parameters encode to more than 2,048 characters', () => {
@@ -302,11 +302,11 @@ describe('rule validation (what CloudFormation would reject)', () => {
 
   test('fails when a scope has more than 100 resource types', () => {
     const types = Array.from({ length: 101 }, (_, i) => config.ResourceType.of(`AWS::Custom::Type${i}`));
-    expect(() => managed({ ruleScope: config.RuleScope.fromResources(types) })).toThrow(/lists 101 resource types, Config takes at most 100/);
+    expect(() => synth({ rules: [managed({ ruleScope: config.RuleScope.fromResources(types) })] })).toThrow(/lists 101 resource types, Config takes at most 100/);
   });
 
   test('fails when a scope tag key is longer than 128 characters', () => {
-    expect(() => managed({ ruleScope: config.RuleScope.fromTag('k'.repeat(129)) })).toThrow(/tag key .* must be 1 to 128 characters long/);
+    expect(() => synth({ rules: [managed({ ruleScope: config.RuleScope.fromTag('k'.repeat(129)) })] })).toThrow(/tag key .* must be 1 to 128 characters long/);
   });
 
   test('fails when two rules share a name', () => {
