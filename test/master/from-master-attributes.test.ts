@@ -1,7 +1,7 @@
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ConfigMonitoringMaster, type ConfigMonitoringMasterAttributes } from '../../src';
+import { ConfigMonitoringAgent, ConfigMonitoringMaster, type ConfigMonitoringMasterAttributes, Recording } from '../../src';
 
 const MASTER = { account: '111111111111', region: 'eu-west-1' };
 const ATTRIBUTES: ConfigMonitoringMasterAttributes = {
@@ -106,6 +106,16 @@ describe('ConfigMonitoringMaster.fromMasterAttributes()', () => {
     expect(master.eventBus.eventBusArn).toBe(ATTRIBUTES.eventBusArn);
     expect(master.eventBus.eventBusName).toBe('config-monitoring');
     expect(master.eventBus.env.account).toBe('111111111111');
+  });
+
+  test('an agent forwards to the imported master\'s bus', () => {
+    const { stack } = consumer();
+    const master = ConfigMonitoringMaster.fromMasterAttributes(stack, 'Master', ATTRIBUTES);
+    new ConfigMonitoringAgent(stack, 'Agent', { centralEventBus: master.eventBus, recording: Recording.adoptExisting() });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ Arn: ATTRIBUTES.eventBusArn })],
+    });
   });
 
   test('metrics name the handler and the dead-letter queue, in the master account and region', () => {
