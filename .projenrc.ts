@@ -213,6 +213,10 @@ const guide = project.addTask('check:guide', {
   description: 'Compile every TypeScript example of docs/guide under jsii-rosetta --strict, with the README\'s fixtures',
   exec: `${tsNode} scripts/check-guide-examples.ts`,
 });
+project.addTask('check:deprecations', {
+  description: 'Synthesize the example app with JSII_DEPRECATED=fail against the installed (minimum) aws-cdk-lib and the newest pinned one',
+  exec: `${tsNode} scripts/check-deprecations.ts`,
+});
 const pack = project.addTask('check:package', {
   description: 'npm pack contains every bundled handler asset',
   exec: `${tsNode} scripts/check-package.ts`,
@@ -223,6 +227,8 @@ const generated = project.addTask('check:generated', {
 });
 test.spawn(rosetta);
 test.spawn(guide);
+// The installed aws-cdk-lib only: the newest one is downloaded by check:deprecations, run on its own.
+test.exec(`${tsNode} scripts/check-deprecations.ts --installed-only`, { name: 'deprecations' });
 test.spawn(pacmak);
 test.spawn(examples);
 test.spawn(bindingsTest);

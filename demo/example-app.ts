@@ -79,7 +79,7 @@ export class MasterStack extends cdk.Stack {
       complianceApi: {},
       dashboard: { alarmTopic },
       organizationRules: [
-        OrganizationRule.managed({ ruleName: 'org-cloudtrail-enabled', identifier: config.ManagedRuleIdentifiers.CLOUD_TRAIL_ENABLED }),
+        OrganizationRule.managed(config.ManagedRuleIdentifiers.CLOUD_TRAIL_ENABLED, { ruleName: 'org-cloudtrail-enabled' }),
       ],
     });
   }

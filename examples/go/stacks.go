@@ -79,10 +79,8 @@ func NewMasterStack(scope constructs.Construct, id string, props *awscdk.StackPr
 		ComplianceApi:  &monitoring.ComplianceApiOptions{},
 		Dashboard:      &monitoring.ComplianceDashboardOptions{AlarmTopic: alarmTopic},
 		OrganizationRules: &[]monitoring.OrganizationRule{
-			monitoring.OrganizationRule_Managed(&monitoring.OrganizationManagedRuleOptions{
-				RuleName:   jsii.String("org-cloudtrail-enabled"),
-				Identifier: awsconfig.ManagedRuleIdentifiers_CLOUD_TRAIL_ENABLED(),
-			}),
+			monitoring.OrganizationRule_Managed(awsconfig.ManagedRuleIdentifiers_CLOUD_TRAIL_ENABLED(),
+				&monitoring.OrganizationManagedRuleOptions{RuleName: jsii.String("org-cloudtrail-enabled")}),
 		},
 	})
 	return stack

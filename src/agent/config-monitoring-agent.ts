@@ -128,8 +128,25 @@ export class ConfigMonitoringAgent extends Construct {
   /** The alarm on the number of configuration items recorded, when the agent created the recorder. */
   public readonly recordingCostAlarm?: cloudwatch.IAlarm;
 
+  /**
+   * The configuration recorder, when the agent created it.
+   *
+   * @default - none: `Recording.adoptExisting()` uses the account's own recorder
+   */
+  public readonly configurationRecorder?: config.CfnConfigurationRecorder;
+
+  /**
+   * The delivery channel, when the agent created it.
+   *
+   * @default - none: `Recording.adoptExisting()` uses the account's own channel
+   */
+  public readonly deliveryChannel?: config.CfnDeliveryChannel;
+
   /** The Config rules the agent deployed (conformance-pack rules excluded). */
   public readonly configRules: config.IRule[];
+
+  /** The conformance packs the agent deployed, in the order of `conformancePacks`. */
+  public readonly conformancePacks: config.CfnConformancePack[];
 
   private readonly complianceRules?: AccountComplianceRules;
   private readonly enrichedForwarder?: EnrichedForwarder;
@@ -163,6 +180,8 @@ export class ConfigMonitoringAgent extends Construct {
       const recording = new ConfigRecording(this, 'Recording', { recording: props.recording ?? Recording.create() });
       this.deliveryBucket = recording.deliveryBucket;
       this.recordingCostAlarm = recording.costAlarm;
+      this.configurationRecorder = recording.recorder;
+      this.deliveryChannel = recording.deliveryChannel;
 
       if ((props.rules ?? []).length > 0 || (props.conformancePacks ?? []).length > 0) {
         this.complianceRules = new AccountComplianceRules(this, 'ComplianceRules', {
@@ -173,6 +192,7 @@ export class ConfigMonitoringAgent extends Construct {
         });
       }
       this.configRules = this.complianceRules?.configRules ?? [];
+      this.conformancePacks = this.complianceRules?.conformancePacks ?? [];
     } catch (error) {
       throw atConstructPath('ConfigMonitoringAgent', this, error);
     }

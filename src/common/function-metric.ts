@@ -16,10 +16,24 @@ export function functionMetric<Emitter extends MetricEmitter>(
   metricName: FunctionMetric<Emitter>,
   props?: cloudwatch.MetricOptions,
 ): cloudwatch.Metric {
+  return functionNameMetric(fn.functionName, _emitter, metricName, props);
+}
+
+/**
+ * `functionMetric()` by the function's name, for a function known only by name (an imported master's handler).
+ *
+ * @default - sum over 5 minutes
+ */
+export function functionNameMetric<Emitter extends MetricEmitter>(
+  functionName: string,
+  _emitter: Emitter,
+  metricName: FunctionMetric<Emitter>,
+  props?: cloudwatch.MetricOptions,
+): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: METRICS_NAMESPACE,
     metricName,
-    dimensionsMap: { [METRICS_DIMENSION]: fn.functionName },
+    dimensionsMap: { [METRICS_DIMENSION]: functionName },
     statistic: cloudwatch.Stats.SUM,
     period: Duration.minutes(5),
     ...props,

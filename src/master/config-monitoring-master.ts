@@ -16,10 +16,14 @@ import { ComplianceApiOptions } from './api/compliance-api-options';
 import { HistoryArchive } from './archive/history-archive';
 import { HistoryArchiveOptions } from './archive/history-archive-options';
 import { createComplianceStore } from './compliance-store';
+import type { ConfigMonitoringMasterAttributes } from './config-monitoring-master-attributes';
+import type { IConfigMonitoringMaster } from './config-monitoring-master-ref';
 import { AccountActivityCheck } from './dashboard/account-activity-check';
 import { ComplianceDashboard, type ComplianceDashboardOptions } from './dashboard/compliance-dashboard';
 import { createEventPipeline } from './event-pipeline';
 import type { FleetCoverageOptions } from './fleet/fleet-coverage-options';
+import { handlerMetricByName } from './handler-metric';
+import { ImportedConfigMonitoringMaster } from './imported-master';
 import { checkMasterLayout } from './master-layout';
 import { DEFAULT_EVENT_BUS_NAME, grantAgentsPutEvents, monitoringEventBusArn, validatePrincipals } from './monitoring-event-bus';
 import { OrganizationCompliance } from './organization/organization-compliance';
@@ -28,14 +32,12 @@ import type { OrganizationRule } from './organization/organization-rule';
 import { DailyReport } from './reporting/daily-report';
 import { DailyReportOptions } from './reporting/daily-report-options';
 import type { WritePathResources } from './write-path-resources';
-import { functionMetric } from '../common/function-metric';
 import {
   validateDurationInRange,
   validateIntegerInRange,
   validateWholeUnits,
   atConstructPath,
 } from '../common/validation';
-import { type HandleConfigEventsMetric, HANDLE_CONFIG_EVENTS_METRICS } from '../contract/metric-names';
 import { CheckAccountActivityFunction } from '../handlers/check-account-activity-function';
 
 /**
@@ -258,7 +260,7 @@ export interface ConfigMonitoringMasterProps {
  *   organizationId: 'o-a1b2c3d4e5',
  * });
  */
-export class ConfigMonitoringMaster extends Construct {
+export class ConfigMonitoringMaster extends Construct implements IConfigMonitoringMaster {
   /** The name of the event bus the master creates by default. */
   public static readonly DEFAULT_EVENT_BUS_NAME = DEFAULT_EVENT_BUS_NAME;
 
@@ -275,6 +277,25 @@ export class ConfigMonitoringMaster extends Construct {
    */
   public static eventBusArn(account: string, region: string, eventBusName?: string): string {
     return monitoringEventBusArn(account, region, eventBusName ?? DEFAULT_EVENT_BUS_NAME);
+  }
+
+  /**
+   * A master deployed in another stack or account, for its grants, its metrics and its bus.
+   *
+   * The attributes are checked at synth (ARN shapes, one account and region for all); every resource is addressed in
+   * the bus's account and region. Reading the tables from another account also needs a resource policy on them in the
+   * master's account: an imported table can only be granted on the grantee's side.
+   *
+   * @example
+   * const master = monitoring.ConfigMonitoringMaster.fromMasterAttributes(this, 'Master', {
+   *   eventBusArn: 'arn:aws:events:eu-west-1:111111111111:event-bus/config-monitoring',
+   *   complianceTableName: 'Monitoring-ComplianceTable',
+   *   eventsTableName: 'Monitoring-EventsTable',
+   *   notificationTopicArn: 'arn:aws:sns:eu-west-1:111111111111:Monitoring-NotificationTopic',
+   * });
+   */
+  public static fromMasterAttributes(scope: Construct, id: string, attrs: ConfigMonitoringMasterAttributes): IConfigMonitoringMaster {
+    return new ImportedConfigMonitoringMaster(scope, id, attrs);
   }
 
   /** The bus the agents send Config events to. */
@@ -306,6 +327,30 @@ export class ConfigMonitoringMaster extends Construct {
   /** The CloudWatch dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
 
+  /** Fires when a message waits in the dead-letter queue. Add your own actions to it (`addAlarmAction`). */
+  public readonly deadLetterAlarm: cloudwatch.Alarm;
+
+  /** Fires when the event handler fails invocations. */
+  public readonly handlerErrorsAlarm: cloudwatch.Alarm;
+
+  /** Fires when accounts send no Config event for longer than the silent-account period. */
+  public readonly silentAccountsAlarm: cloudwatch.Alarm;
+
+  /** Fires when a reconciliation run corrects more items than the threshold, when `aggregator` is set. */
+  public readonly reconciliationDriftAlarm?: cloudwatch.Alarm;
+
+  /** Fires when the hourly account activity check (silent accounts, fleet coverage) keeps failing. */
+  public readonly activityCheckErrorsAlarm: cloudwatch.Alarm;
+
+  /** Fires when an expected account and region never reported, when `fleetCoverage` is set. */
+  public readonly neverReportedAlarm?: cloudwatch.Alarm;
+
+  /** Fires when the fleet coverage check could not read all of Organizations, when `fleetCoverage` is set. */
+  public readonly coverageTruncatedAlarm?: cloudwatch.Alarm;
+
+  /** Every alarm above that the master created, for wiring them all at once. */
+  public readonly alarms: cloudwatch.Alarm[];
+
   /** The function that reconciles the state against the aggregator, when `aggregator` is set. */
   public readonly reconciliationHandler?: lambda.IFunction;
 
@@ -323,6 +368,9 @@ export class ConfigMonitoringMaster extends Construct {
 
   /** The compliance API's base URL, when `complianceApi` is set. */
   public readonly complianceApiUrl?: string;
+
+  /** The compliance API's id, when `complianceApi` is set: `complianceApiId` of `fromMasterAttributes()`. */
+  public readonly complianceApiId?: string;
 
   private readonly complianceApiConstruct?: ComplianceApi;
 
@@ -418,7 +466,7 @@ export class ConfigMonitoringMaster extends Construct {
         encryptionKey: props.encryptionKey,
         removalPolicy,
       });
-      this.dashboard = new ComplianceDashboard(this, 'Dashboard', {
+      const dashboard = new ComplianceDashboard(this, 'Dashboard', {
         ...dashboardOptions,
         eventHandler: pipeline.handler,
         eventHandlerLogGroup: pipeline.logGroup,
@@ -427,7 +475,20 @@ export class ConfigMonitoringMaster extends Construct {
         accountActivityFunction: activityCheck.function,
         fleetCoverage: props.fleetCoverage !== undefined,
         reconcileFunction: this.reconciliationHandler,
-      }).dashboard;
+      });
+      this.dashboard = dashboard.dashboard;
+      this.deadLetterAlarm = dashboard.deadLetterAlarm;
+      this.handlerErrorsAlarm = dashboard.handlerErrorsAlarm;
+      // The master always passes the activity check, so the dashboard always creates this alarm.
+      this.silentAccountsAlarm = dashboard.silentAccountsAlarm!;
+      this.reconciliationDriftAlarm = dashboard.driftAlarm;
+      this.activityCheckErrorsAlarm = dashboard.activityCheckErrorsAlarm!;
+      this.neverReportedAlarm = dashboard.neverReportedAlarm;
+      this.coverageTruncatedAlarm = dashboard.coverageTruncatedAlarm;
+      this.alarms = [
+        this.deadLetterAlarm, this.handlerErrorsAlarm, this.silentAccountsAlarm, this.reconciliationDriftAlarm,
+        this.activityCheckErrorsAlarm, this.neverReportedAlarm, this.coverageTruncatedAlarm,
+      ].filter((alarm): alarm is cloudwatch.Alarm => alarm !== undefined);
 
       if (props.organizationRules?.length || props.organizationConformancePacks?.length) {
         new OrganizationCompliance(this, 'OrganizationCompliance', {
@@ -447,6 +508,7 @@ export class ConfigMonitoringMaster extends Construct {
           removalPolicy,
         });
         this.complianceApiUrl = this.complianceApiConstruct.url;
+        this.complianceApiId = this.complianceApiConstruct.api.restApiId;
       }
 
       if (props.dailyReport) {
@@ -505,7 +567,7 @@ export class ConfigMonitoringMaster extends Construct {
    * @default - sum over 5 minutes
    */
   public metricEventsProcessed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.handlerMetric('EventsProcessed', props);
+    return this.metric('EventsProcessed', props);
   }
 
   /**
@@ -514,7 +576,7 @@ export class ConfigMonitoringMaster extends Construct {
    * @default - sum over 5 minutes
    */
   public metricEventsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.handlerMetric('EventsFailed', props);
+    return this.metric('EventsFailed', props);
   }
 
   /**
@@ -535,16 +597,7 @@ export class ConfigMonitoringMaster extends Construct {
    * @default - sum over 5 minutes
    */
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    // A plain string across languages (jsii has no string-literal types): checked against the contract here instead.
-    if (!(HANDLE_CONFIG_EVENTS_METRICS as readonly string[]).includes(metricName)) {
-      throw new Error(`ConfigMonitoringMaster at '${this.node.path}': metric() got '${metricName}', which the event handler `
-        + `does not emit: use one of ${HANDLE_CONFIG_EVENTS_METRICS.join(', ')}`);
-    }
-    return this.handlerMetric(metricName as HandleConfigEventsMetric, props);
-  }
-
-  private handlerMetric(metricName: HandleConfigEventsMetric, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return functionMetric(this.eventHandler, 'HandleConfigEvents', metricName, props);
+    return handlerMetricByName(this, this.eventHandler.functionName, metricName, props);
   }
 }
 

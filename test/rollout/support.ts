@@ -29,9 +29,9 @@ export function agentProps(stack: Stack): ConfigMonitoringAgentProps {
         ruleName: 'restricted-ssh',
         remediation: Remediation.automatic({ document: RemediationDocument.DISABLE_INCOMING_SSH_ON_PORT_22 }),
       }),
-      ComplianceRule.guard('rule versioned when resourceType == "AWS::S3::Bucket" { configuration.versioningConfiguration.status == "Enabled" }', {
+      ComplianceRule.customPolicy('rule versioned when resourceType == "AWS::S3::Bucket" { configuration.versioningConfiguration.status == "Enabled" }', {
         ruleName: 'buckets-versioned',
-        scope: config.RuleScope.fromResources([config.ResourceType.S3_BUCKET]),
+        ruleScope: config.RuleScope.fromResources([config.ResourceType.S3_BUCKET]),
       }),
     ],
     conformancePacks: [ConformancePack.fromRules('team-baseline', [

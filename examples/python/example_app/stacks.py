@@ -99,8 +99,8 @@ class MasterStack(cdk.Stack):
             dashboard={"alarm_topic": alarm_topic},
             organization_rules=[
                 OrganizationRule.managed(
+                    config.ManagedRuleIdentifiers.CLOUD_TRAIL_ENABLED,
                     rule_name="org-cloudtrail-enabled",
-                    identifier=config.ManagedRuleIdentifiers.CLOUD_TRAIL_ENABLED,
                 ),
             ],
         )

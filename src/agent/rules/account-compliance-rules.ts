@@ -50,6 +50,9 @@ export class AccountComplianceRules extends Construct {
     super(scope, id);
     const rules = props.rules ?? [];
     const packs = props.conformancePacks ?? [];
+    // The factories defer their checks to here, where an error carries the consuming construct's path.
+    rules.forEach((rule) => rule._validate());
+    packs.forEach((pack) => pack._validate());
     validateUniqueNames('rules', rules.map((rule) => rule.ruleName), 'ruleName');
     validateUniqueNames('conformancePacks', packs.map((pack) => pack.packName), 'packName');
     const ids = new Set<string>();

@@ -32,12 +32,12 @@ export interface ComplianceRuleBaseOptions {
   /**
    * Which resources trigger an evaluation.
    *
-   * Only for rules triggered by configuration changes: Config rejects a scope on a periodic rule
+   * Only for rules triggered by configuration changes: Config rejects a scope on a periodic-only rule
    * (`InvalidParameterValueException`), so synth fails when both are set.
    *
    * @default - every recorded resource the rule applies to
    */
-  readonly scope?: config.RuleScope;
+  readonly ruleScope?: config.RuleScope;
 
   /**
    * When the rule evaluates: on deployed resources (detective), before deployment (proactive), or both.
@@ -68,7 +68,7 @@ export interface ManagedComplianceRuleOptions extends ComplianceRuleBaseOptions 
 
   /**
    * How often a periodic managed rule runs. Set it only for managed rules whose trigger is periodic; such a rule
-   * takes no `scope`.
+   * takes no `ruleScope`.
    *
    * @default - the managed rule's own default (24 hours for periodic rules)
    */
@@ -81,15 +81,31 @@ export interface CustomComplianceRuleOptions extends ComplianceRuleBaseOptions {
   readonly ruleName: string;
 
   /**
-   * What triggers an evaluation.
+   * Whether the rule runs when a configuration item of a resource in scope changes (oversized ones included).
    *
-   * @default CustomRuleTrigger.CONFIGURATION_CHANGES
+   * At least one of `configurationChanges` and `periodic` must be set, as for aws-cdk-lib's `CustomRule`.
+   *
+   * @default false
    */
-  readonly trigger?: CustomRuleTrigger;
+  readonly configurationChanges?: boolean;
+
+  /**
+   * Whether the rule runs on a schedule, every `maximumExecutionFrequency`. A periodic-only rule takes no `ruleScope`.
+   *
+   * @default false
+   */
+  readonly periodic?: boolean;
+
+  /**
+   * How often a periodic rule runs. Only with `periodic`.
+   *
+   * @default MaximumExecutionFrequency.TWENTY_FOUR_HOURS when periodic
+   */
+  readonly maximumExecutionFrequency?: config.MaximumExecutionFrequency;
 }
 
 /** Options of a Guard custom policy rule. */
-export interface GuardComplianceRuleOptions extends ComplianceRuleBaseOptions {
+export interface CustomPolicyComplianceRuleOptions extends ComplianceRuleBaseOptions {
   /** The rule's name, unique in the account and region. */
   readonly ruleName: string;
 
@@ -101,41 +117,11 @@ export interface GuardComplianceRuleOptions extends ComplianceRuleBaseOptions {
   readonly enableDebugLog?: boolean;
 }
 
-/**
- * What triggers a custom Lambda rule.
- *
- * @see https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config-rules.html
- */
-export class CustomRuleTrigger {
-  /** Each change of a resource in scope (full and oversized configuration items). */
-  public static readonly CONFIGURATION_CHANGES = new CustomRuleTrigger(true, undefined);
-
-  /**
-   * On a schedule. A periodic rule takes no `scope`.
-   *
-   * @param frequency how often the rule runs
-   */
-  public static periodic(frequency: config.MaximumExecutionFrequency): CustomRuleTrigger {
-    return new CustomRuleTrigger(false, frequency);
-  }
-
-  /**
-   * On each change of a resource in scope, and on a schedule.
-   *
-   * @param frequency how often the rule runs besides the changes
-   */
-  public static configurationChangesAndPeriodic(frequency: config.MaximumExecutionFrequency): CustomRuleTrigger {
-    return new CustomRuleTrigger(true, frequency);
-  }
-
-  /**
-   * @param configurationChanges whether changes trigger the rule
-   * @param frequency the schedule, if periodic
-   */
-  protected constructor(
-    public readonly configurationChanges: boolean,
-    public readonly frequency: config.MaximumExecutionFrequency | undefined,
-  ) {}
+/** What triggers a custom Lambda rule, resolved from its options. */
+interface CustomRuleTrigger {
+  readonly configurationChanges: boolean;
+  /** The schedule, when periodic. */
+  readonly frequency?: config.MaximumExecutionFrequency;
 }
 
 /** What deploying a rule as an account rule created. */
@@ -162,18 +148,7 @@ export abstract class ComplianceRule {
    * @see https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html
    */
   public static managed(identifier: string, options: ManagedComplianceRuleOptions = {}): ComplianceRule {
-    if (!Token.isUnresolved(identifier) && !/^[A-Z0-9_]+$/.test(identifier)) {
-      throw new Error(`ComplianceRule.managed() needs a managed rule identifier, got '${identifier}': `
-        + 'use a config.ManagedRuleIdentifiers value, for example config.ManagedRuleIdentifiers.EC2_SECURITY_GROUPS_INCOMING_SSH_DISABLED');
-    }
-    const ruleName = options.ruleName ?? (Token.isUnresolved(identifier) ? undefined : identifier.toLowerCase().replace(/_/g, '-'));
-    if (ruleName === undefined) {
-      throw new Error('ruleName is required when the managed rule identifier is a token: pass ruleName');
-    }
-    if (options.maximumExecutionFrequency !== undefined && options.scope !== undefined) {
-      throw periodicScopeError(ruleName, 'maximumExecutionFrequency is set');
-    }
-    return new ManagedComplianceRule(identifier, { ...options, ruleName });
+    return new ManagedComplianceRule(identifier, options);
   }
 
   /**
@@ -187,17 +162,7 @@ export abstract class ComplianceRule {
    * @param fn the function; in the same region as the rule
    */
   public static custom(fn: lambda.IFunction, options: CustomComplianceRuleOptions): ComplianceRule {
-    const trigger = options.trigger ?? CustomRuleTrigger.CONFIGURATION_CHANGES;
-    validateRuleName(options.ruleName);
-    if (!trigger.configurationChanges && options.scope !== undefined) {
-      throw periodicScopeError(options.ruleName, 'its trigger is CustomRuleTrigger.periodic()');
-    }
-    if (!trigger.configurationChanges && options.evaluationModes !== undefined && options.evaluationModes.modes.includes('PROACTIVE')) {
-      throw new Error(`evaluationModes of rule '${options.ruleName}' must not be proactive for a periodic rule, got `
-        + `${JSON.stringify(options.evaluationModes.modes)}: proactive evaluation evaluates a resource's configuration, `
-        + 'so trigger the rule on configuration changes or use EvaluationMode.DETECTIVE');
-    }
-    return new CustomLambdaComplianceRule(fn, trigger, options);
+    return new CustomLambdaComplianceRule(fn, options);
   }
 
   /**
@@ -206,18 +171,7 @@ export abstract class ComplianceRule {
    * @param policyText the Guard 2.x policy, at most 10,000 characters
    * @see https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_cfn-guard.html
    */
-  public static guard(policyText: string, options: GuardComplianceRuleOptions): ComplianceRule {
-    validateRuleName(options.ruleName);
-    if (!Token.isUnresolved(policyText)) {
-      if (policyText.trim() === '') {
-        throw new Error(`policyText of rule '${options.ruleName}' must hold a Guard policy, got '': `
-          + "write the rule in Guard 2.x, for example 'rule check { resourceType == \"AWS::S3::Bucket\" }'");
-      }
-      if ([...policyText].length > MAX_POLICY_TEXT_LENGTH) {
-        throw new Error(`policyText of rule '${options.ruleName}' must be at most ${MAX_POLICY_TEXT_LENGTH} characters, got `
-          + `${[...policyText].length}: split the policy into several Guard rules`);
-      }
-    }
+  public static customPolicy(policyText: string, options: CustomPolicyComplianceRuleOptions): ComplianceRule {
     return new GuardComplianceRule(policyText, options);
   }
 
@@ -226,6 +180,16 @@ export abstract class ComplianceRule {
 
   /** How non-compliant resources are remediated, if at all. */
   public abstract readonly remediation?: Remediation;
+
+  /**
+   * Checks the options, throwing what Config would reject.
+   *
+   * Called by the consuming construct when it binds the rule, not by the factories: a factory cannot know where the
+   * rule will be used, and an error raised inside the construct carries its path.
+   *
+   * @internal
+   */
+  public abstract _validate(): void;
 
   /**
    * Creates the account rule in `scope` under `id`.
@@ -248,14 +212,31 @@ class ManagedComplianceRule extends ComplianceRule {
   public readonly ruleName: string;
   public readonly remediation?: Remediation;
 
-  constructor(private readonly identifier: string, private readonly options: ManagedComplianceRuleOptions & { ruleName: string }) {
+  constructor(private readonly identifier: string, private readonly options: ManagedComplianceRuleOptions) {
     super();
-    validateRuleName(options.ruleName);
-    this.ruleName = options.ruleName;
+    // A token identifier without a ruleName has no name to derive: _validate() rejects it, and until then the token
+    // stands in, so that nothing fails before the consuming construct can name its path.
+    this.ruleName = options.ruleName ?? (Token.isUnresolved(identifier) ? identifier : identifier.toLowerCase().replace(/_/g, '-'));
     this.remediation = options.remediation;
   }
 
+  public _validate(): void {
+    const identifier = this.identifier;
+    if (!Token.isUnresolved(identifier) && !/^[A-Z0-9_]+$/.test(identifier)) {
+      throw new Error(`ComplianceRule.managed() needs a managed rule identifier, got '${identifier}': `
+        + 'use a config.ManagedRuleIdentifiers value, for example config.ManagedRuleIdentifiers.EC2_SECURITY_GROUPS_INCOMING_SSH_DISABLED');
+    }
+    if (this.options.ruleName === undefined && Token.isUnresolved(identifier)) {
+      throw new Error('ruleName is required when the managed rule identifier is a token: pass ruleName');
+    }
+    validateRuleName(this.ruleName);
+    if (this.options.maximumExecutionFrequency !== undefined && this.options.ruleScope !== undefined) {
+      throw periodicScopeError(this.ruleName, 'maximumExecutionFrequency is set');
+    }
+  }
+
   public _bind(scope: Construct, id: string): ComplianceRuleBinding {
+    this._validate();
     // aws-cdk-lib's ManagedRule renders exactly what Config takes; nothing to add.
     const rule = new config.ManagedRule(scope, id, {
       identifier: this.identifier,
@@ -263,20 +244,21 @@ class ManagedComplianceRule extends ComplianceRule {
       description: this.options.description,
       inputParameters: this.options.inputParameters,
       maximumExecutionFrequency: this.options.maximumExecutionFrequency,
-      ruleScope: this.options.scope,
+      ruleScope: this.options.ruleScope,
       evaluationModes: this.options.evaluationModes,
     });
     return { rule, resource: rule, ruleName: this.ruleName };
   }
 
   public _renderForPack(): { properties: Record<string, unknown> } {
+    this._validate();
     return {
       properties: dropUndefined({
         ConfigRuleName: this.ruleName,
         Description: this.options.description,
         InputParameters: this.options.inputParameters,
         MaximumExecutionFrequency: this.options.maximumExecutionFrequency,
-        Scope: renderScope(this.options.scope),
+        Scope: renderScope(this.options.ruleScope),
         Source: { Owner: 'AWS', SourceIdentifier: this.identifier },
         EvaluationModes: renderEvaluationModes(this.options.evaluationModes),
       }),
@@ -288,14 +270,41 @@ class CustomLambdaComplianceRule extends ComplianceRule {
   public readonly ruleName: string;
   public readonly remediation?: Remediation;
 
-  constructor(private readonly fn: lambda.IFunction, private readonly trigger: CustomRuleTrigger,
-    private readonly options: CustomComplianceRuleOptions) {
+  private readonly trigger: CustomRuleTrigger;
+
+  constructor(private readonly fn: lambda.IFunction, private readonly options: CustomComplianceRuleOptions) {
     super();
     this.ruleName = options.ruleName;
     this.remediation = options.remediation;
+    this.trigger = {
+      configurationChanges: options.configurationChanges ?? false,
+      frequency: options.periodic ? options.maximumExecutionFrequency ?? config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS : undefined,
+    };
+  }
+
+  public _validate(): void {
+    const options = this.options;
+    const name = options.ruleName;
+    validateRuleName(name);
+    if (!options.configurationChanges && !options.periodic) {
+      throw new Error(`rule '${name}' has no trigger: set configurationChanges: true, periodic: true, or both`);
+    }
+    if (options.maximumExecutionFrequency !== undefined && !options.periodic) {
+      throw new Error(`rule '${name}' sets maximumExecutionFrequency ${options.maximumExecutionFrequency} but is not periodic: `
+        + 'set periodic: true, or leave maximumExecutionFrequency out');
+    }
+    if (!this.trigger.configurationChanges && options.ruleScope !== undefined) {
+      throw periodicScopeError(name, 'it is periodic only');
+    }
+    if (!this.trigger.configurationChanges && options.evaluationModes !== undefined && options.evaluationModes.modes.includes('PROACTIVE')) {
+      throw new Error(`evaluationModes of rule '${name}' must not be proactive for a periodic rule, got `
+        + `${JSON.stringify(options.evaluationModes.modes)}: proactive evaluation evaluates a resource's configuration, `
+        + 'so trigger the rule on configuration changes or use EvaluationMode.DETECTIVE');
+    }
   }
 
   public _bind(scope: Construct, id: string): ComplianceRuleBinding {
+    this._validate();
     // Not aws-cdk-lib's CustomRule: it attaches the AWS-managed AWSConfigRulesExecutionRole policy to the function's
     // role (more than PutEvaluations, and a managed policy on a role the user owns), and for a function of another
     // account its SourceAccount permission is silently skipped. The resource it renders is the same.
@@ -306,11 +315,11 @@ class CustomLambdaComplianceRule extends ComplianceRule {
       description: props.Description as string | undefined,
       inputParameters: props.InputParameters,
       maximumExecutionFrequency: props.MaximumExecutionFrequency as string | undefined,
-      scope: this.options.scope === undefined ? undefined : {
-        complianceResourceId: this.options.scope.resourceId,
-        complianceResourceTypes: this.options.scope.resourceTypes?.map((type) => type.complianceResourceType),
-        tagKey: this.options.scope.key,
-        tagValue: this.options.scope.value,
+      scope: this.options.ruleScope === undefined ? undefined : {
+        complianceResourceId: this.options.ruleScope.resourceId,
+        complianceResourceTypes: this.options.ruleScope.resourceTypes?.map((type) => type.complianceResourceType),
+        tagKey: this.options.ruleScope.key,
+        tagValue: this.options.ruleScope.value,
       },
       source: {
         owner: 'CUSTOM_LAMBDA',
@@ -335,6 +344,7 @@ class CustomLambdaComplianceRule extends ComplianceRule {
   }
 
   public _renderForPack(scope: Construct): { properties: Record<string, unknown>; dependency?: IConstruct } {
+    this._validate();
     return { properties: this._properties(scope), dependency: grantConfigInvoke(scope, this.fn) };
   }
 
@@ -346,7 +356,7 @@ class CustomLambdaComplianceRule extends ComplianceRule {
       InputParameters: this.options.inputParameters,
       MaximumExecutionFrequency: this.trigger.frequency,
       // A periodic-only rule never carries a scope (rejected at synth in ComplianceRule.custom()).
-      Scope: this.trigger.configurationChanges ? renderScope(this.options.scope) : undefined,
+      Scope: this.trigger.configurationChanges ? renderScope(this.options.ruleScope) : undefined,
       Source: {
         Owner: 'CUSTOM_LAMBDA',
         SourceIdentifier: this.fn.functionArn,
@@ -373,32 +383,49 @@ class GuardComplianceRule extends ComplianceRule {
   public readonly ruleName: string;
   public readonly remediation?: Remediation;
 
-  constructor(private readonly policyText: string, private readonly options: GuardComplianceRuleOptions) {
+  constructor(private readonly policyText: string, private readonly options: CustomPolicyComplianceRuleOptions) {
     super();
     this.ruleName = options.ruleName;
     this.remediation = options.remediation;
   }
 
+  public _validate(): void {
+    const { ruleName } = this.options;
+    const policyText = this.policyText;
+    validateRuleName(ruleName);
+    if (Token.isUnresolved(policyText)) return;
+    if (policyText.trim() === '') {
+      throw new Error(`policyText of rule '${ruleName}' must hold a Guard policy, got '': `
+        + "write the rule in Guard 2.x, for example 'rule check { resourceType == \"AWS::S3::Bucket\" }'");
+    }
+    if ([...policyText].length > MAX_POLICY_TEXT_LENGTH) {
+      throw new Error(`policyText of rule '${ruleName}' must be at most ${MAX_POLICY_TEXT_LENGTH} characters, got `
+        + `${[...policyText].length}: split the policy into several Guard rules`);
+    }
+  }
+
   public _bind(scope: Construct, id: string): ComplianceRuleBinding {
+    this._validate();
     const rule = new config.CustomPolicy(scope, id, {
       configRuleName: this.ruleName,
       policyText: this.policyText,
       enableDebugLog: this.options.enableDebugLog,
       description: this.options.description,
       inputParameters: this.options.inputParameters,
-      ruleScope: this.options.scope,
+      ruleScope: this.options.ruleScope,
       evaluationModes: this.options.evaluationModes,
     });
     return { rule, resource: rule, ruleName: this.ruleName };
   }
 
   public _renderForPack(): { properties: Record<string, unknown> } {
+    this._validate();
     return {
       properties: dropUndefined({
         ConfigRuleName: this.ruleName,
         Description: this.options.description,
         InputParameters: this.options.inputParameters,
-        Scope: renderScope(this.options.scope),
+        Scope: renderScope(this.options.ruleScope),
         Source: {
           Owner: 'CUSTOM_POLICY',
           SourceDetails: [
@@ -462,8 +489,8 @@ function validateRuleName(ruleName: string): void {
 }
 
 function periodicScopeError(ruleName: string, why: string): Error {
-  return new Error(`scope of rule '${ruleName}' must be left out because ${why}: Config rejects a scope on a periodic rule `
-    + '(InvalidParameterValueException); drop the scope, or trigger the rule on configuration changes');
+  return new Error(`ruleScope of rule '${ruleName}' must be left out because ${why}: Config rejects a scope on a periodic rule `
+    + '(InvalidParameterValueException); drop the ruleScope, or trigger the rule on configuration changes');
 }
 
 function renderScope(scope: config.RuleScope | undefined): Record<string, unknown> | undefined {

@@ -58,12 +58,6 @@ export abstract class ConformancePack {
    * @param rules the pack's rules; at least one, with distinct names
    */
   public static fromRules(packName: string, rules: ComplianceRule[]): ConformancePack {
-    validatePackName(packName);
-    if (rules.length === 0) {
-      throw new Error(`rules of conformance pack '${packName}' must hold at least one rule, got []: `
-        + 'pass ComplianceRule values, or leave the pack out');
-    }
-    validateUniqueNames(`rules of conformance pack '${packName}'`, rules.map((rule) => rule.ruleName), 'ruleName');
     return new RulesConformancePack(packName, rules);
   }
 
@@ -111,11 +105,30 @@ export abstract class ConformancePack {
    * @internal
    */
   public abstract _bind(scope: Construct, id: string): ConformancePackBinding;
+
+  /**
+   * Checks the pack, throwing what Config would reject; called by the consuming construct, so errors carry its path.
+   *
+   * @internal
+   */
+  public _validate(): void {
+    validatePackName(this.packName);
+  }
 }
 
 class RulesConformancePack extends ConformancePack {
   constructor(public readonly packName: string, private readonly rules: ComplianceRule[]) {
     super();
+  }
+
+  public _validate(): void {
+    super._validate();
+    if (this.rules.length === 0) {
+      throw new Error(`rules of conformance pack '${this.packName}' must hold at least one rule, got []: `
+        + 'pass ComplianceRule values, or leave the pack out');
+    }
+    this.rules.forEach((rule) => rule._validate());
+    validateUniqueNames(`rules of conformance pack '${this.packName}'`, this.rules.map((rule) => rule.ruleName), 'ruleName');
   }
 
   public _bind(scope: Construct, id: string): ConformancePackBinding {

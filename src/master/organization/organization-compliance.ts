@@ -39,6 +39,8 @@ export class OrganizationCompliance extends Construct {
     super(scope, id);
     const rules = props.rules ?? [];
     const packs = props.conformancePacks ?? [];
+    // The factories defer their checks to here, where an error carries the master's path.
+    rules.forEach((rule) => rule._validate());
     if (rules.length > MAX_ORGANIZATION_RULES) {
       throw new Error(`organizationRules has ${rules.length} rules, Config allows at most ${MAX_ORGANIZATION_RULES} per organization: `
         + 'group checks into conformance packs');

@@ -55,13 +55,6 @@ export interface OrganizationRuleOptions {
 /** Options of an AWS managed rule deployed to the organization. */
 export interface OrganizationManagedRuleOptions extends OrganizationRuleOptions {
   /**
-   * The managed rule's identifier, for example `config.ManagedRuleIdentifiers.S3_BUCKET_VERSIONING_ENABLED`.
-   *
-   * @see https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html
-   */
-  readonly identifier: string;
-
-  /**
    * How often a periodic managed rule runs.
    *
    * @default - the managed rule's own default (24 hours for periodic rules)
@@ -70,16 +63,7 @@ export interface OrganizationManagedRuleOptions extends OrganizationRuleOptions 
 }
 
 /** Options of a custom rule whose evaluation is a Lambda function of this (management or delegated administrator) account. */
-export interface OrganizationCustomLambdaRuleOptions extends OrganizationRuleOptions {
-  /**
-   * The function that evaluates the resources, in this stack's account; Config in every member account invokes it.
-   *
-   * The master sets the function's resource-based policy (`AWS::Lambda::ResourcePolicy`) so that Config may invoke
-   * it for the accounts of `organizationId` only (`aws:SourceOrgID`). That policy replaces any other: the function
-   * must have no other permissions (no `addPermission()`, no event source that adds one).
-   */
-  readonly lambdaFunction: lambda.IFunction;
-
+export interface OrganizationCustomRuleOptions extends OrganizationRuleOptions {
   /**
    * Whether the rule runs when a configuration item of a resource in scope changes (oversized ones included).
    *
@@ -104,15 +88,6 @@ export interface OrganizationCustomLambdaRuleOptions extends OrganizationRuleOpt
 
 /** Options of a custom rule written in AWS CloudFormation Guard, evaluated by Config itself. */
 export interface OrganizationCustomPolicyRuleOptions extends OrganizationRuleOptions {
-  /**
-   * The Guard policy (runtime `guard-2.x.x`), at most 10,000 characters.
-   *
-   * The rule runs when a configuration item of a resource in scope changes.
-   *
-   * @see https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_cfn-guard.html
-   */
-  readonly policyText: string;
-
   /**
    * Accounts whose Config writes the policy's debug logs to CloudWatch Logs.
    *
@@ -139,25 +114,43 @@ const MAX_POLICY_TEXT = 10_000;
  * or delegated administrator account.
  *
  * @example
- * const rule = monitoring.OrganizationRule.managed({
+ * const rule = monitoring.OrganizationRule.managed(config.ManagedRuleIdentifiers.S3_BUCKET_VERSIONING_ENABLED, {
  *   ruleName: 's3-bucket-versioning-enabled',
- *   identifier: config.ManagedRuleIdentifiers.S3_BUCKET_VERSIONING_ENABLED,
  * });
  */
 export abstract class OrganizationRule {
-  /** An AWS managed rule. */
-  public static managed(options: OrganizationManagedRuleOptions): OrganizationRule {
-    return new ManagedOrganizationRule(options);
+  /**
+   * An AWS managed rule.
+   *
+   * @param identifier the managed rule's identifier, for example `config.ManagedRuleIdentifiers.S3_BUCKET_VERSIONING_ENABLED`
+   * @see https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html
+   */
+  public static managed(identifier: string, options: OrganizationManagedRuleOptions): OrganizationRule {
+    return new ManagedOrganizationRule(identifier, options);
   }
 
-  /** A custom rule evaluated by a Lambda function of this account. */
-  public static customLambda(options: OrganizationCustomLambdaRuleOptions): OrganizationRule {
-    return new CustomLambdaOrganizationRule(options);
+  /**
+   * A custom rule evaluated by a Lambda function of this account.
+   *
+   * The master sets the function's resource-based policy (`AWS::Lambda::ResourcePolicy`) so that Config may invoke
+   * it for the accounts of `organizationId` only (`aws:SourceOrgID`). That policy replaces any other: the function
+   * must have no other permissions (no `addPermission()`, no event source that adds one).
+   *
+   * @param lambdaFunction the function that evaluates the resources, in this stack's account; Config in every member
+   * account invokes it
+   */
+  public static custom(lambdaFunction: lambda.IFunction, options: OrganizationCustomRuleOptions): OrganizationRule {
+    return new CustomLambdaOrganizationRule(lambdaFunction, options);
   }
 
-  /** A custom rule written in CloudFormation Guard. */
-  public static customPolicy(options: OrganizationCustomPolicyRuleOptions): OrganizationRule {
-    return new CustomPolicyOrganizationRule(options);
+  /**
+   * A custom rule written in CloudFormation Guard, run when a configuration item of a resource in scope changes.
+   *
+   * @param policyText the Guard policy (runtime `guard-2.x.x`), at most 10,000 characters
+   * @see https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_cfn-guard.html
+   */
+  public static customPolicy(policyText: string, options: OrganizationCustomPolicyRuleOptions): OrganizationRule {
+    return new CustomPolicyOrganizationRule(policyText, options);
   }
 
   /** The rule's name in every member account. */
@@ -165,6 +158,18 @@ export abstract class OrganizationRule {
 
   protected constructor(private readonly options: OrganizationRuleOptions) {
     this.ruleName = options.ruleName;
+  }
+
+  /**
+   * Checks the options, throwing what Config would reject.
+   *
+   * Called by the master when it binds the rule, not by the factories: an error raised inside the master carries
+   * its construct path, which a factory cannot know.
+   *
+   * @internal
+   */
+  public _validate(): void {
+    const options = this.options;
     validateLength('ruleName', options.ruleName, 1, 64, 'Config limits organization rule names to 64 characters');
     validatePattern('ruleName', options.ruleName, RULE_NAME, 'contain only letters, digits, - and _',
       'replace spaces and other characters with - or _');
@@ -191,13 +196,18 @@ export abstract class OrganizationRule {
 }
 
 class ManagedOrganizationRule extends OrganizationRule {
-  constructor(private readonly managed: OrganizationManagedRuleOptions) {
+  constructor(private readonly identifier: string, private readonly managed: OrganizationManagedRuleOptions) {
     super(managed);
-    validateLength(`identifier of rule '${managed.ruleName}'`, managed.identifier, 1, 256,
+  }
+
+  public _validate(): void {
+    super._validate();
+    validateLength(`identifier of rule '${this.ruleName}'`, this.identifier, 1, 256,
       'use a managed rule identifier such as config.ManagedRuleIdentifiers.S3_BUCKET_VERSIONING_ENABLED');
   }
 
   public _bind(): BoundOrganizationRule {
+    this._validate();
     return {
       ruleName: this.ruleName,
       props: {
@@ -205,7 +215,7 @@ class ManagedOrganizationRule extends OrganizationRule {
         excludedAccounts: this.managed.excludedAccounts,
         organizationManagedRuleMetadata: {
           ...this._commonMetadata(),
-          ruleIdentifier: this.managed.identifier,
+          ruleIdentifier: this.identifier,
           maximumExecutionFrequency: this.managed.maximumExecutionFrequency,
         },
       },
@@ -214,8 +224,13 @@ class ManagedOrganizationRule extends OrganizationRule {
 }
 
 class CustomLambdaOrganizationRule extends OrganizationRule {
-  constructor(private readonly custom: OrganizationCustomLambdaRuleOptions) {
+  constructor(private readonly lambdaFunction: lambda.IFunction, private readonly custom: OrganizationCustomRuleOptions) {
     super(custom);
+  }
+
+  public _validate(): void {
+    super._validate();
+    const custom = this.custom;
     const name = custom.ruleName;
     if (!custom.configurationChanges && !custom.periodic) {
       throw new Error(`rule '${name}' has no trigger: set configurationChanges: true, periodic: true, or both`);
@@ -232,19 +247,20 @@ class CustomLambdaOrganizationRule extends OrganizationRule {
   }
 
   public _bind(): BoundOrganizationRule {
+    this._validate();
     const triggers = [
       ...(this.custom.configurationChanges ? CI_TRIGGERS : []),
       ...(this.custom.periodic ? ['ScheduledNotification'] : []),
     ];
     return {
       ruleName: this.ruleName,
-      invokedFunction: this.custom.lambdaFunction,
+      invokedFunction: this.lambdaFunction,
       props: {
         organizationConfigRuleName: this.ruleName,
         excludedAccounts: this.custom.excludedAccounts,
         organizationCustomRuleMetadata: {
           ...this._commonMetadata(),
-          lambdaFunctionArn: this.custom.lambdaFunction.functionArn,
+          lambdaFunctionArn: this.lambdaFunction.functionArn,
           organizationConfigRuleTriggerTypes: triggers,
           maximumExecutionFrequency: this.custom.periodic
             ? this.custom.maximumExecutionFrequency ?? config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS
@@ -256,14 +272,19 @@ class CustomLambdaOrganizationRule extends OrganizationRule {
 }
 
 class CustomPolicyOrganizationRule extends OrganizationRule {
-  constructor(private readonly policy: OrganizationCustomPolicyRuleOptions) {
+  constructor(private readonly policyText: string, private readonly policy: OrganizationCustomPolicyRuleOptions) {
     super(policy);
-    validateLength(`policyText of rule '${policy.ruleName}'`, policy.policyText, 1, MAX_POLICY_TEXT,
+  }
+
+  public _validate(): void {
+    super._validate();
+    validateLength(`policyText of rule '${this.ruleName}'`, this.policyText, 1, MAX_POLICY_TEXT,
       'split the policy into several rules');
-    validateAccountList(`debugLogDeliveryAccounts of rule '${policy.ruleName}'`, policy.debugLogDeliveryAccounts);
+    validateAccountList(`debugLogDeliveryAccounts of rule '${this.ruleName}'`, this.policy.debugLogDeliveryAccounts);
   }
 
   public _bind(): BoundOrganizationRule {
+    this._validate();
     return {
       ruleName: this.ruleName,
       props: {
@@ -271,7 +292,7 @@ class CustomPolicyOrganizationRule extends OrganizationRule {
         excludedAccounts: this.policy.excludedAccounts,
         organizationCustomPolicyRuleMetadata: {
           ...this._commonMetadata(),
-          policyText: this.policy.policyText,
+          policyText: this.policyText,
           runtime: 'guard-2.x.x',
           organizationConfigRuleTriggerTypes: CI_TRIGGERS,
           debugLogDeliveryAccounts: this.policy.debugLogDeliveryAccounts,

@@ -4,7 +4,10 @@ import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ENV, newStack, ownFunction, resourceOf, SHARED_FUNCTION_ARN, synth } from './support';
-import { ComplianceRule, CustomRuleTrigger } from '../../../src/agent/rules/compliance-rule';
+import { ComplianceRule } from '../../../src/agent/rules/compliance-rule';
+
+/** Binds one rule, as the agent does: the factories defer their checks to here. */
+const bound = (rule: ComplianceRule) => synth({ rules: [rule] });
 
 const SSH = config.ManagedRuleIdentifiers.EC2_SECURITY_GROUPS_INCOMING_SSH_DISABLED;
 const GUARD_POLICY = 'rule versioning_enabled when resourceType == "AWS::S3::Bucket" {\n'
@@ -31,7 +34,7 @@ describe('managed rules (aws-cdk-lib ManagedRule)', () => {
         inputParameters: { maxAccessKeyAge: 90 },
         maximumExecutionFrequency: config.MaximumExecutionFrequency.TWELVE_HOURS,
       }), ComplianceRule.managed(SSH, {
-        scope: config.RuleScope.fromTag('team', 'payments'),
+        ruleScope: config.RuleScope.fromTag('team', 'payments'),
         evaluationModes: config.EvaluationMode.DETECTIVE_AND_PROACTIVE,
       })],
     });
@@ -57,20 +60,20 @@ describe('managed rules (aws-cdk-lib ManagedRule)', () => {
   });
 
   test('fails when the identifier is not a managed rule identifier', () => {
-    expect(() => ComplianceRule.managed('restricted-ssh')).toThrow(
+    expect(() => bound(ComplianceRule.managed('restricted-ssh'))).toThrow(
       "ComplianceRule.managed() needs a managed rule identifier, got 'restricted-ssh': use a config.ManagedRuleIdentifiers value");
   });
 
   test('fails when the identifier is a token and no ruleName is given', () => {
     const stack = newStack();
     const identifier = new CfnParameter(stack, 'Identifier').valueAsString;
-    expect(() => ComplianceRule.managed(identifier)).toThrow('ruleName is required when the managed rule identifier is a token: pass ruleName');
+    expect(() => bound(ComplianceRule.managed(identifier))).toThrow('ruleName is required when the managed rule identifier is a token: pass ruleName');
     expect(ComplianceRule.managed(identifier, { ruleName: 'from-parameter' }).ruleName).toBe('from-parameter');
   });
 
   test('fails when the rule name is not one Config takes', () => {
-    expect(() => ComplianceRule.managed(SSH, { ruleName: 'has space' })).toThrow(/^ruleName must be 1 to 128 letters.*got 'has space'/);
-    expect(() => ComplianceRule.managed(SSH, { ruleName: 'x'.repeat(129) })).toThrow(/ruleName must be 1 to 128/);
+    expect(() => bound(ComplianceRule.managed(SSH, { ruleName: 'has space' }))).toThrow(/^ruleName must be 1 to 128 letters.*got 'has space'/);
+    expect(() => bound(ComplianceRule.managed(SSH, { ruleName: 'x'.repeat(129) }))).toThrow(/ruleName must be 1 to 128/);
   });
 });
 
@@ -81,7 +84,9 @@ describe('custom Lambda rules', () => {
     const fn = ownFunction(stack);
     // Act
     const { template } = synth({
-      rules: [ComplianceRule.custom(fn, { ruleName: 'bucket-tags', description: 'Buckets carry a team tag', inputParameters: { tag: 'team' } })],
+      rules: [ComplianceRule.custom(fn, {
+        ruleName: 'bucket-tags', configurationChanges: true, description: 'Buckets carry a team tag', inputParameters: { tag: 'team' },
+      })],
     }, stack);
     // Assess
     const functionId = resourceOf(template, 'AWS::Lambda::Function', 'RuleFunction').id;
@@ -114,7 +119,7 @@ describe('custom Lambda rules', () => {
     const stack = newStack();
     const fn = ownFunction(stack);
     const { template } = synth({
-      rules: [ComplianceRule.custom(fn, { ruleName: 'one' }), ComplianceRule.custom(fn, { ruleName: 'two' })],
+      rules: [ComplianceRule.custom(fn, { ruleName: 'one', configurationChanges: true }), ComplianceRule.custom(fn, { ruleName: 'two', configurationChanges: true })],
     }, stack);
     template.resourceCountIs('AWS::Lambda::Permission', 1);
     template.resourceCountIs('AWS::Config::ConfigRule', 2);
@@ -123,7 +128,7 @@ describe('custom Lambda rules', () => {
   test('the library attaches no managed policy and no statement to the function\'s role (unlike aws-cdk-lib CustomRule)', () => {
     const stack = newStack();
     const fn = ownFunction(stack);
-    const { template } = synth({ rules: [ComplianceRule.custom(fn, { ruleName: 'bucket-tags' })] }, stack);
+    const { template } = synth({ rules: [ComplianceRule.custom(fn, { ruleName: 'bucket-tags', configurationChanges: true })] }, stack);
     template.resourceCountIs('AWS::IAM::Policy', 0);
     const role = resourceOf(template, 'AWS::IAM::Role', 'RuleFunctionServiceRole');
     expect(JSON.stringify(role.resource.Properties.ManagedPolicyArns)).not.toContain('AWSConfigRulesExecutionRole');
@@ -134,7 +139,7 @@ describe('custom Lambda rules', () => {
     const stack = newStack();
     const shared = lambda.Function.fromFunctionArn(stack, 'Shared', SHARED_FUNCTION_ARN);
     // Act
-    const { template } = synth({ rules: [ComplianceRule.custom(shared, { ruleName: 'org-tagging' })] }, stack);
+    const { template } = synth({ rules: [ComplianceRule.custom(shared, { ruleName: 'org-tagging', configurationChanges: true })] }, stack);
     // Assess: no permission pinned to this account (which would lock out every other account of the organization);
     // the rule points at the shared function and depends on nothing.
     template.resourceCountIs('AWS::Lambda::Permission', 0);
@@ -149,7 +154,7 @@ describe('custom Lambda rules', () => {
     const functions = new Stack(app, 'Functions', { env: ENV });
     const fn = ownFunction(functions);
     const agent = new Stack(app, 'Agent', { env: ENV });
-    const { template } = synth({ rules: [ComplianceRule.custom(fn, { ruleName: 'bucket-tags' })] }, agent);
+    const { template } = synth({ rules: [ComplianceRule.custom(fn, { ruleName: 'bucket-tags', configurationChanges: true })] }, agent);
     template.resourceCountIs('AWS::Lambda::Permission', 0);
     expect(agent.dependencies.map((s) => s.stackName)).toEqual(['Functions']);
   });
@@ -159,7 +164,8 @@ describe('custom Lambda rules', () => {
     const { template } = synth({
       rules: [ComplianceRule.custom(ownFunction(stack), {
         ruleName: 'daily',
-        trigger: CustomRuleTrigger.periodic(config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS),
+        periodic: true,
+        maximumExecutionFrequency: config.MaximumExecutionFrequency.TWENTY_FOUR_HOURS,
       })],
     }, stack);
     const rule = resourceOf(template, 'AWS::Config::ConfigRule', 'RulesDaily');
@@ -175,8 +181,10 @@ describe('custom Lambda rules', () => {
     const { template } = synth({
       rules: [ComplianceRule.custom(ownFunction(stack), {
         ruleName: 'both',
-        trigger: CustomRuleTrigger.configurationChangesAndPeriodic(config.MaximumExecutionFrequency.SIX_HOURS),
-        scope: config.RuleScope.fromResources([config.ResourceType.S3_BUCKET]),
+        configurationChanges: true,
+        periodic: true,
+        maximumExecutionFrequency: config.MaximumExecutionFrequency.SIX_HOURS,
+        ruleScope: config.RuleScope.fromResources([config.ResourceType.S3_BUCKET]),
         evaluationModes: config.EvaluationMode.DETECTIVE,
       })],
     }, stack);
@@ -191,7 +199,7 @@ describe('custom Lambda rules', () => {
   test('fails when the function is in another region', () => {
     const stack = newStack();
     const elsewhere = lambda.Function.fromFunctionArn(stack, 'Elsewhere', 'arn:aws:lambda:eu-west-1:999999999999:function:f');
-    expect(() => synth({ rules: [ComplianceRule.custom(elsewhere, { ruleName: 'far' })] }, stack)).toThrow(
+    expect(() => synth({ rules: [ComplianceRule.custom(elsewhere, { ruleName: 'far', configurationChanges: true })] }, stack)).toThrow(
       "the function of rule 'far' must be in the rule's region us-east-1, got eu-west-1");
   });
 
@@ -200,7 +208,7 @@ describe('custom Lambda rules', () => {
     const stack = new Stack(new App(), 'Agnostic');
     const imported = lambda.Function.fromFunctionArn(stack, 'Imported', SHARED_FUNCTION_ARN);
     // Act
-    const { template } = synth({ rules: [ComplianceRule.custom(imported, { ruleName: 'x' })] }, stack);
+    const { template } = synth({ rules: [ComplianceRule.custom(imported, { ruleName: 'x', configurationChanges: true })] }, stack);
     // Assess
     template.resourceCountIs('AWS::Lambda::Permission', 0);
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
@@ -208,43 +216,45 @@ describe('custom Lambda rules', () => {
 
   test('a function of this account in an environment-agnostic stack still gets its permission', () => {
     const stack = new Stack(new App(), 'Agnostic');
-    const { template } = synth({ rules: [ComplianceRule.custom(ownFunction(stack), { ruleName: 'x' })] }, stack);
+    const { template } = synth({ rules: [ComplianceRule.custom(ownFunction(stack), { ruleName: 'x', configurationChanges: true })] }, stack);
     template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'config.amazonaws.com', SourceAccount: { Ref: 'AWS::AccountId' } });
   });
 
   test('fails when a proactive rule is periodic only', () => {
     const stack = newStack();
-    expect(() => ComplianceRule.custom(ownFunction(stack), {
+    expect(() => bound(ComplianceRule.custom(ownFunction(stack), {
       ruleName: 'p',
-      trigger: CustomRuleTrigger.periodic(config.MaximumExecutionFrequency.ONE_HOUR),
+      periodic: true,
+      maximumExecutionFrequency: config.MaximumExecutionFrequency.ONE_HOUR,
       evaluationModes: config.EvaluationMode.PROACTIVE,
-    })).toThrow(/evaluationModes of rule 'p' must not be proactive for a periodic rule/);
+    }))).toThrow(/evaluationModes of rule 'p' must not be proactive for a periodic rule/);
   });
 });
 
 describe('periodic rules never carry a scope', () => {
   test('fails at synth when a periodic custom rule is given a scope, naming the rule and the fix', () => {
     const stack = newStack();
-    expect(() => ComplianceRule.custom(ownFunction(stack), {
+    expect(() => bound(ComplianceRule.custom(ownFunction(stack), {
       ruleName: 'nightly',
-      trigger: CustomRuleTrigger.periodic(config.MaximumExecutionFrequency.TWELVE_HOURS),
-      scope: config.RuleScope.fromResources([config.ResourceType.S3_BUCKET]),
-    })).toThrow("scope of rule 'nightly' must be left out because its trigger is CustomRuleTrigger.periodic(): "
+      periodic: true,
+      maximumExecutionFrequency: config.MaximumExecutionFrequency.TWELVE_HOURS,
+      ruleScope: config.RuleScope.fromResources([config.ResourceType.S3_BUCKET]),
+    }))).toThrow("ruleScope of rule 'nightly' must be left out because it is periodic only: "
       + 'Config rejects a scope on a periodic rule (InvalidParameterValueException)');
   });
 
   test('fails at synth when a managed rule is given both a frequency and a scope', () => {
-    expect(() => ComplianceRule.managed(config.ManagedRuleIdentifiers.ACCESS_KEYS_ROTATED, {
+    expect(() => bound(ComplianceRule.managed(config.ManagedRuleIdentifiers.ACCESS_KEYS_ROTATED, {
       maximumExecutionFrequency: config.MaximumExecutionFrequency.ONE_HOUR,
-      scope: config.RuleScope.fromTag('team'),
-    })).toThrow("scope of rule 'access-keys-rotated' must be left out because maximumExecutionFrequency is set");
+      ruleScope: config.RuleScope.fromTag('team'),
+    }))).toThrow("ruleScope of rule 'access-keys-rotated' must be left out because maximumExecutionFrequency is set");
   });
 
   test('a periodic rule without a scope renders no Scope at all (not even an empty one)', () => {
     const stack = newStack();
     const { template } = synth({
       rules: [
-        ComplianceRule.custom(ownFunction(stack), { ruleName: 'nightly', trigger: CustomRuleTrigger.periodic(config.MaximumExecutionFrequency.ONE_HOUR) }),
+        ComplianceRule.custom(ownFunction(stack), { ruleName: 'nightly', periodic: true, maximumExecutionFrequency: config.MaximumExecutionFrequency.ONE_HOUR }),
         ComplianceRule.managed(config.ManagedRuleIdentifiers.ROOT_ACCOUNT_MFA_ENABLED, {
           maximumExecutionFrequency: config.MaximumExecutionFrequency.ONE_HOUR,
         }),
@@ -258,7 +268,7 @@ describe('periodic rules never carry a scope', () => {
 
 describe('Guard custom policy rules (aws-cdk-lib CustomPolicy)', () => {
   test('defaults: guard-2.x.x runtime, change-triggered, no debug log', () => {
-    const { template } = synth({ rules: [ComplianceRule.guard(GUARD_POLICY, { ruleName: 's3-versioning' })] });
+    const { template } = synth({ rules: [ComplianceRule.customPolicy(GUARD_POLICY, { ruleName: 's3-versioning' })] });
     template.hasResourceProperties('AWS::Config::ConfigRule', Match.exact({
       ConfigRuleName: 's3-versioning',
       Source: {
@@ -274,10 +284,10 @@ describe('Guard custom policy rules (aws-cdk-lib CustomPolicy)', () => {
 
   test('overrides: debug log, scope, proactive evaluation', () => {
     const { template } = synth({
-      rules: [ComplianceRule.guard(GUARD_POLICY, {
+      rules: [ComplianceRule.customPolicy(GUARD_POLICY, {
         ruleName: 's3-versioning',
         enableDebugLog: true,
-        scope: config.RuleScope.fromResources([config.ResourceType.S3_BUCKET]),
+        ruleScope: config.RuleScope.fromResources([config.ResourceType.S3_BUCKET]),
         evaluationModes: config.EvaluationMode.PROACTIVE,
       })],
     });
@@ -289,8 +299,8 @@ describe('Guard custom policy rules (aws-cdk-lib CustomPolicy)', () => {
   });
 
   test('fails when the policy is empty or longer than 10,000 characters', () => {
-    expect(() => ComplianceRule.guard('  ', { ruleName: 'g' })).toThrow("policyText of rule 'g' must hold a Guard policy, got ''");
-    expect(() => ComplianceRule.guard('x'.repeat(10_001), { ruleName: 'g' })).toThrow(
+    expect(() => bound(ComplianceRule.customPolicy('  ', { ruleName: 'g' }))).toThrow("policyText of rule 'g' must hold a Guard policy, got ''");
+    expect(() => bound(ComplianceRule.customPolicy('x'.repeat(10_001), { ruleName: 'g' }))).toThrow(
       "policyText of rule 'g' must be at most 10000 characters, got 10001: split the policy into several Guard rules");
   });
 });
@@ -305,7 +315,7 @@ describe('AccountComplianceRules', () => {
     const fn = ownFunction(stack);
     // Act
     const { template } = synth({
-      rules: [ComplianceRule.managed(SSH), ComplianceRule.custom(fn, { ruleName: 'c' }), ComplianceRule.guard(GUARD_POLICY, { ruleName: 'g' })],
+      rules: [ComplianceRule.managed(SSH), ComplianceRule.custom(fn, { ruleName: 'c', configurationChanges: true }), ComplianceRule.customPolicy(GUARD_POLICY, { ruleName: 'g' })],
       recorder,
     }, stack);
     // Assess
@@ -347,7 +357,7 @@ describe('AccountComplianceRules', () => {
     const stack = newStack();
     const fn = ownFunction(stack);
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['config:PutEvaluations'], resources: ['*'] }));
-    const { template } = synth({ rules: [ComplianceRule.custom(fn, { ruleName: 'c' })] }, stack);
+    const { template } = synth({ rules: [ComplianceRule.custom(fn, { ruleName: 'c', configurationChanges: true })] }, stack);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [{ Action: 'config:PutEvaluations', Effect: 'Allow', Resource: '*' }] },
     });

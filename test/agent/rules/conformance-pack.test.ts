@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { newStack, ownFunction, resourceOf, SHARED_FUNCTION_ARN, synth } from './support';
-import { ComplianceRule, CustomRuleTrigger } from '../../../src/agent/rules/compliance-rule';
+import { ComplianceRule } from '../../../src/agent/rules/compliance-rule';
 import { ConformancePack, MAX_TEMPLATE_BODY_BYTES } from '../../../src/agent/rules/conformance-pack';
 import { Remediation, RemediationDocument } from '../../../src/agent/rules/remediation';
 import { ConformancePackTemplate } from '../../../src/master/organization/organization-conformance-pack';
@@ -42,11 +42,12 @@ describe('ConformancePack.fromRules: one definition, deployed as account rules a
   });
   const tags = ComplianceRule.custom(fn, {
     ruleName: 'bucket-tags',
-    scope: config.RuleScope.fromResources([config.ResourceType.S3_BUCKET]),
+    configurationChanges: true,
+    ruleScope: config.RuleScope.fromResources([config.ResourceType.S3_BUCKET]),
     evaluationModes: config.EvaluationMode.DETECTIVE,
   });
-  const nightly = ComplianceRule.custom(fn, { ruleName: 'nightly', trigger: CustomRuleTrigger.periodic(config.MaximumExecutionFrequency.TWELVE_HOURS) });
-  const versioning = ComplianceRule.guard(GUARD_POLICY, { ruleName: 's3-versioning', enableDebugLog: true });
+  const nightly = ComplianceRule.custom(fn, { ruleName: 'nightly', periodic: true, maximumExecutionFrequency: config.MaximumExecutionFrequency.TWELVE_HOURS });
+  const versioning = ComplianceRule.customPolicy(GUARD_POLICY, { ruleName: 's3-versioning', enableDebugLog: true });
   const rules = [ssh, keys, tags, nightly, versioning];
   // Act: the same objects as account rules and as a pack.
   const { template } = synth({ rules, conformancePacks: [ConformancePack.fromRules('baseline', rules)] }, stack);
@@ -177,7 +178,7 @@ describe('several packs, templates and S3', () => {
   test('a pack of rules whose function is the organization\'s: no permission, the ARN as given', () => {
     const stack = newStack();
     const shared = lambda.Function.fromFunctionArn(stack, 'Shared', SHARED_FUNCTION_ARN);
-    const { template } = synth({ conformancePacks: [ConformancePack.fromRules('org', [ComplianceRule.custom(shared, { ruleName: 'org-tags' })])] }, stack);
+    const { template } = synth({ conformancePacks: [ConformancePack.fromRules('org', [ComplianceRule.custom(shared, { ruleName: 'org-tags', configurationChanges: true })])] }, stack);
     template.resourceCountIs('AWS::Lambda::Permission', 0);
     const pack = resourceOf(template, 'AWS::Config::ConformancePack', 'OrgPack').resource;
     expect(renderedTemplate(pack).Resources.OrgTags.Properties.Source.SourceIdentifier).toBe(SHARED_FUNCTION_ARN);
@@ -207,7 +208,7 @@ test('rule names that map to one logical id get distinct logical ids in the pack
 
 describe('the 51,200-byte TemplateBody limit', () => {
   function guardRules(count: number, policyLength: number): ComplianceRule[] {
-    return Array.from({ length: count }, (_, i) => ComplianceRule.guard(`rule r${i} { x == "${'y'.repeat(policyLength)}" }`, { ruleName: `g${i}` }));
+    return Array.from({ length: count }, (_, i) => ComplianceRule.customPolicy(`rule r${i} { x == "${'y'.repeat(policyLength)}" }`, { ruleName: `g${i}` }));
   }
 
   test('a pack just under the limit synthesizes', () => {
@@ -227,7 +228,7 @@ describe('the 51,200-byte TemplateBody limit', () => {
     // (about 4,100 bytes) but not once resolved; 3 fit either way.
     const customs = (stack: any, count: number) => {
       const fn = ownFunction(stack);
-      return Array.from({ length: count }, (_, i) => ComplianceRule.custom(fn, { ruleName: `c${i}` }));
+      return Array.from({ length: count }, (_, i) => ComplianceRule.custom(fn, { ruleName: `c${i}`, configurationChanges: true }));
     };
     const fits = newStack();
     expect(() => synth({ conformancePacks: [ConformancePack.fromRules('tokens', [...guardRules(5, 9_000), ...customs(fits, 3)])] }, fits))
@@ -249,13 +250,14 @@ describe('conformance pack failures', () => {
   test('fails when the pack name is not one Config takes', () => {
     expect(() => ConformancePack.fromS3Uri('1pack', 's3://bucket-name/k')).toThrow(
       "packName must be a letter followed by letters, digits or '-', at most 256 characters, got '1pack'");
-    expect(() => ConformancePack.fromRules('has_underscore', [])).toThrow(/packName must be a letter/);
+    expect(() => synth({ conformancePacks: [ConformancePack.fromRules('has_underscore', [])] })).toThrow(/packName must be a letter/);
   });
 
   test('fails when a pack of rules has no rule or two rules with one name', () => {
-    expect(() => ConformancePack.fromRules('empty', [])).toThrow("rules of conformance pack 'empty' must hold at least one rule, got []");
+    expect(() => synth({ conformancePacks: [ConformancePack.fromRules('empty', [])] }))
+      .toThrow("rules of conformance pack 'empty' must hold at least one rule, got []");
     const rule = ComplianceRule.managed(config.ManagedRuleIdentifiers.ROOT_ACCOUNT_MFA_ENABLED);
-    expect(() => ConformancePack.fromRules('dup', [rule, rule])).toThrow(
+    expect(() => synth({ conformancePacks: [ConformancePack.fromRules('dup', [rule, rule])] })).toThrow(
       "rules of conformance pack 'dup' must have distinct names, got 'root-account-mfa-enabled' twice");
   });
 

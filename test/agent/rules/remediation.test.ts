@@ -161,7 +161,7 @@ describe('remediation overrides', () => {
 
   test('custom and Guard rules take a remediation too', () => {
     const { template } = synth({
-      rules: [ComplianceRule.guard('rule r { resourceType == "AWS::EC2::SecurityGroup" }', {
+      rules: [ComplianceRule.customPolicy('rule r { resourceType == "AWS::EC2::SecurityGroup" }', {
         ruleName: 'g',
         remediation: Remediation.manual({ document: RemediationDocument.of('My-Runbook') }),
       })],

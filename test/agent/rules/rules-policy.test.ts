@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ENV, SHARED_FUNCTION_ARN } from './support';
 import { AccountComplianceRules } from '../../../src/agent/rules/account-compliance-rules';
 import { BaselineRules } from '../../../src/agent/rules/baseline-rules';
-import { ComplianceRule, CustomRuleTrigger } from '../../../src/agent/rules/compliance-rule';
+import { ComplianceRule } from '../../../src/agent/rules/compliance-rule';
 import { ConformancePack } from '../../../src/agent/rules/conformance-pack';
 import { OrganizationRuleFunctionPolicy } from '../../../src/agent/rules/organization-rule-function-policy';
 import { Remediation, RemediationDocument, RemediationParameter } from '../../../src/agent/rules/remediation';
@@ -46,8 +46,8 @@ function buildApp(dir: string): App {
       policyStatements: [new iam.PolicyStatement({ actions: ['s3:PutEncryptionConfiguration'], resources: ['arn:aws:s3:::example-bucket'] })],
     }),
   });
-  const orgTags = ComplianceRule.custom(shared, { ruleName: 'org-tags', trigger: CustomRuleTrigger.periodic(config.MaximumExecutionFrequency.SIX_HOURS) });
-  const versioning = ComplianceRule.guard('rule v when resourceType == "AWS::S3::Bucket" { configuration.versioningConfiguration.status == "Enabled" }',
+  const orgTags = ComplianceRule.custom(shared, { ruleName: 'org-tags', periodic: true, maximumExecutionFrequency: config.MaximumExecutionFrequency.SIX_HOURS });
+  const versioning = ComplianceRule.customPolicy('rule v when resourceType == "AWS::S3::Bucket" { configuration.versioningConfiguration.status == "Enabled" }',
     { ruleName: 's3-versioning', evaluationModes: config.EvaluationMode.DETECTIVE_AND_PROACTIVE });
   const rules = [ssh, openIngress, encryption, orgTags, versioning];
   new AccountComplianceRules(agent, 'Rules', {

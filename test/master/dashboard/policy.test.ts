@@ -44,9 +44,9 @@ function buildApp(outdir: string, withTopicAndKey: boolean): App {
   });
   const alarmTopic = withTopicAndKey ? new sns.Topic(stack, 'AlarmTopic', { enforceSSL: true, masterKey: encryptionKey }) : undefined;
   const organizationRules = [
-    OrganizationRule.customLambda({ ruleName: 'custom', lambdaFunction: evaluator, configurationChanges: true }),
-    OrganizationRule.managed({ ruleName: 's3-versioning', identifier: config.ManagedRuleIdentifiers.S3_BUCKET_VERSIONING_ENABLED }),
-    OrganizationRule.customPolicy({ ruleName: 'guard', policyText: 'rule r { configuration.x == "y" }' }),
+    OrganizationRule.custom(evaluator, { ruleName: 'custom', configurationChanges: true }),
+    OrganizationRule.managed(config.ManagedRuleIdentifiers.S3_BUCKET_VERSIONING_ENABLED, { ruleName: 's3-versioning' }),
+    OrganizationRule.customPolicy('rule r { configuration.x == "y" }', { ruleName: 'guard' }),
   ];
   const organizationConformancePacks = [{ conformancePackName: 'pack', template: ConformancePackTemplate.fromBody('Resources: {}') }];
   // The master props the lead adds (dashboard, organizationRules, organizationConformancePacks); before that wiring

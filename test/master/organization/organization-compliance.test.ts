@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { OrganizationCompliance, type OrganizationComplianceProps } from '../../../src/master/organization/organization-compliance';
 import { ConformancePackTemplate, type OrganizationConformancePack } from '../../../src/master/organization/organization-conformance-pack';
-import { OrganizationRule } from '../../../src/master/organization/organization-rule';
+import { OrganizationRule, type OrganizationManagedRuleOptions } from '../../../src/master/organization/organization-rule';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 const PACK_BODY = 'Resources:\n  S3Versioning:\n    Type: AWS::Config::ConfigRule\n    Properties:\n      ConfigRuleName: s3-versioning\n'
@@ -30,9 +30,9 @@ function evaluator(stack: Stack) {
   });
 }
 
-const managed = (overrides: Partial<Parameters<typeof OrganizationRule.managed>[0]> = {}) => OrganizationRule.managed({
-  ruleName: 's3-bucket-versioning-enabled', identifier: config.ManagedRuleIdentifiers.S3_BUCKET_VERSIONING_ENABLED, ...overrides,
-});
+const S3_VERSIONING = config.ManagedRuleIdentifiers.S3_BUCKET_VERSIONING_ENABLED;
+const managed = (overrides: Partial<OrganizationManagedRuleOptions> = {}, identifier: string = S3_VERSIONING) =>
+  OrganizationRule.managed(identifier, { ruleName: 's3-bucket-versioning-enabled', ...overrides });
 
 describe('OrganizationCompliance, nothing configured', () => {
   test('creates no rule and no pack', () => {
@@ -60,13 +60,12 @@ describe('managed rules', () => {
     const { template } = synth({
       rules: [managed({
         ruleName: 'access-keys-rotated',
-        identifier: config.ManagedRuleIdentifiers.ACCESS_KEYS_ROTATED,
         description: 'Access keys are rotated within 90 days',
         excludedAccounts: ['222222222222', '333333333333'],
         inputParameters: { maxAccessKeyAge: 90 },
         maximumExecutionFrequency: config.MaximumExecutionFrequency.TWELVE_HOURS,
         ruleScope: config.RuleScope.fromResources([config.ResourceType.IAM_USER]),
-      })],
+      }, config.ManagedRuleIdentifiers.ACCESS_KEYS_ROTATED)],
     });
     template.hasResourceProperties('AWS::Config::OrganizationConfigRule', {
       OrganizationConfigRuleName: 'access-keys-rotated',
@@ -102,7 +101,7 @@ describe('managed rules', () => {
 describe('custom Lambda rules', () => {
   test('configuration changes: both change triggers, no frequency', () => {
     const { template } = synth((stack) => ({
-      rules: [OrganizationRule.customLambda({ ruleName: 'sg-tagged', lambdaFunction: evaluator(stack), configurationChanges: true })],
+      rules: [OrganizationRule.custom(evaluator(stack), { ruleName: 'sg-tagged', configurationChanges: true })],
     }));
     const fn = Object.keys(template.findResources('AWS::Lambda::Function'))[0];
     template.hasResourceProperties('AWS::Config::OrganizationConfigRule', Match.exact({
@@ -116,7 +115,7 @@ describe('custom Lambda rules', () => {
 
   test('Config of the organization\'s accounts, and no other, may invoke the function; the rule waits for that policy', () => {
     const { template } = synth((stack) => ({
-      rules: [OrganizationRule.customLambda({ ruleName: 'sg-tagged', lambdaFunction: evaluator(stack), configurationChanges: true })],
+      rules: [OrganizationRule.custom(evaluator(stack), { ruleName: 'sg-tagged', configurationChanges: true })],
     }));
     const fn = Object.keys(template.findResources('AWS::Lambda::Function'))[0];
     const policies = template.findResources('AWS::Lambda::ResourcePolicy');
@@ -144,7 +143,7 @@ describe('custom Lambda rules', () => {
   test('fails when a custom Lambda rule is given without organizationId', () => {
     const stack = new Stack(new App(), 'Management', { env: ENV });
     expect(() => new OrganizationCompliance(stack, 'OrganizationCompliance', {
-      rules: [OrganizationRule.customLambda({ ruleName: 'sg-tagged', lambdaFunction: evaluator(stack), configurationChanges: true })],
+      rules: [OrganizationRule.custom(evaluator(stack), { ruleName: 'sg-tagged', configurationChanges: true })],
     })).toThrow("organizationRules: the custom Lambda rule 'sg-tagged' needs organizationId");
   });
 
@@ -156,7 +155,7 @@ describe('custom Lambda rules', () => {
 
   test('periodic: the scheduled trigger, every 24 hours by default', () => {
     const { template } = synth((stack) => ({
-      rules: [OrganizationRule.customLambda({ ruleName: 'daily', lambdaFunction: evaluator(stack), periodic: true })],
+      rules: [OrganizationRule.custom(evaluator(stack), { ruleName: 'daily', periodic: true })],
     }));
     template.hasResourceProperties('AWS::Config::OrganizationConfigRule', {
       OrganizationCustomRuleMetadata: { OrganizationConfigRuleTriggerTypes: ['ScheduledNotification'], MaximumExecutionFrequency: 'TwentyFour_Hours' },
@@ -165,9 +164,8 @@ describe('custom Lambda rules', () => {
 
   test('both triggers, a chosen frequency, a scope and parameters', () => {
     const { template } = synth((stack) => ({
-      rules: [OrganizationRule.customLambda({
+      rules: [OrganizationRule.custom(evaluator(stack), {
         ruleName: 'both',
-        lambdaFunction: evaluator(stack),
         configurationChanges: true,
         periodic: true,
         maximumExecutionFrequency: config.MaximumExecutionFrequency.SIX_HOURS,
@@ -192,8 +190,8 @@ describe('custom Lambda rules', () => {
       const fn = evaluator(stack);
       return {
         rules: [
-          OrganizationRule.customLambda({ ruleName: 'a', lambdaFunction: fn, configurationChanges: true }),
-          OrganizationRule.customLambda({ ruleName: 'b', lambdaFunction: fn, periodic: true }),
+          OrganizationRule.custom(fn, { ruleName: 'a', configurationChanges: true }),
+          OrganizationRule.custom(fn, { ruleName: 'b', periodic: true }),
         ],
       };
     });
@@ -205,22 +203,22 @@ describe('custom Lambda rules', () => {
   });
 
   test('fails when the rule has no trigger', () => {
-    expect(() => synth((stack) => ({ rules: [OrganizationRule.customLambda({ ruleName: 'none', lambdaFunction: evaluator(stack) })] })))
+    expect(() => synth((stack) => ({ rules: [OrganizationRule.custom(evaluator(stack), { ruleName: 'none' })] })))
       .toThrow("rule 'none' has no trigger: set configurationChanges: true, periodic: true, or both");
   });
 
   test('fails when a frequency is set on a rule that is not periodic', () => {
     expect(() => synth((stack) => ({
-      rules: [OrganizationRule.customLambda({
-        ruleName: 'x', lambdaFunction: evaluator(stack), configurationChanges: true, maximumExecutionFrequency: config.MaximumExecutionFrequency.ONE_HOUR,
+      rules: [OrganizationRule.custom(evaluator(stack), {
+        ruleName: 'x', configurationChanges: true, maximumExecutionFrequency: config.MaximumExecutionFrequency.ONE_HOUR,
       })],
     }))).toThrow("rule 'x' sets maximumExecutionFrequency One_Hour but is not periodic");
   });
 
   test('fails when a periodic-only rule has a scope (Config rejects it)', () => {
     expect(() => synth((stack) => ({
-      rules: [OrganizationRule.customLambda({
-        ruleName: 'p', lambdaFunction: evaluator(stack), periodic: true, ruleScope: config.RuleScope.fromTag('team'),
+      rules: [OrganizationRule.custom(evaluator(stack), {
+        ruleName: 'p', periodic: true, ruleScope: config.RuleScope.fromTag('team'),
       })],
     }))).toThrow("rule 'p' is periodic only and has a ruleScope, which Config rejects");
   });
@@ -230,7 +228,7 @@ describe('custom policy rules', () => {
   const policyText = 'rule versioning { configuration.versioningConfiguration.status == "Enabled" }';
 
   test('Guard runtime, change triggers, the policy text', () => {
-    const { template } = synth({ rules: [OrganizationRule.customPolicy({ ruleName: 'guard-versioning', policyText })] });
+    const { template } = synth({ rules: [OrganizationRule.customPolicy(policyText, { ruleName: 'guard-versioning' })] });
     template.hasResourceProperties('AWS::Config::OrganizationConfigRule', Match.exact({
       OrganizationConfigRuleName: 'guard-versioning',
       OrganizationCustomPolicyRuleMetadata: {
@@ -243,9 +241,8 @@ describe('custom policy rules', () => {
 
   test('debug log accounts, description and scope', () => {
     const { template } = synth({
-      rules: [OrganizationRule.customPolicy({
+      rules: [OrganizationRule.customPolicy(policyText, {
         ruleName: 'g',
-        policyText,
         debugLogDeliveryAccounts: ['222222222222'],
         description: 'versioning',
         ruleScope: config.RuleScope.fromResources([config.ResourceType.S3_BUCKET]),
@@ -257,45 +254,45 @@ describe('custom policy rules', () => {
   });
 
   test('fails when the policy text is longer than 10,000 characters', () => {
-    expect(() => OrganizationRule.customPolicy({ ruleName: 'g', policyText: 'x'.repeat(10_001) }))
+    expect(() => synth({ rules: [OrganizationRule.customPolicy('x'.repeat(10_001), { ruleName: 'g' })] }))
       .toThrow(/^policyText of rule 'g' must be 1 to 10000 characters long, got 10001/);
   });
 
   test('fails when a debug log account is not an account id', () => {
-    expect(() => OrganizationRule.customPolicy({ ruleName: 'g', policyText, debugLogDeliveryAccounts: ['dev'] }))
+    expect(() => synth({ rules: [OrganizationRule.customPolicy(policyText, { ruleName: 'g', debugLogDeliveryAccounts: ['dev'] })] }))
       .toThrow("debugLogDeliveryAccounts of rule 'g' must hold 12-digit AWS account ids, got 'dev'");
   });
 });
 
 describe('rule validation (what CloudFormation would reject)', () => {
   test('fails when the rule name is longer than 64 characters', () => {
-    expect(() => managed({ ruleName: 'r'.repeat(65) })).toThrow(/^ruleName must be 1 to 64 characters long, got 65/);
+    expect(() => synth({ rules: [managed({ ruleName: 'r'.repeat(65) })] })).toThrow(/^ruleName must be 1 to 64 characters long, got 65/);
   });
 
   test('fails when the rule name has other characters than letters, digits, - and _', () => {
-    expect(() => managed({ ruleName: 's3 versioning' })).toThrow("ruleName must contain only letters, digits, - and _, got 's3 versioning'");
+    expect(() => synth({ rules: [managed({ ruleName: 's3 versioning' })] })).toThrow("ruleName must contain only letters, digits, - and _, got 's3 versioning'");
   });
 
   test('fails when the description is longer than 256 characters', () => {
-    expect(() => managed({ description: 'd'.repeat(257) })).toThrow(/description of rule .* must be 0 to 256 characters long, got 257/);
+    expect(() => synth({ rules: [managed({ description: 'd'.repeat(257) })] })).toThrow(/description of rule .* must be 0 to 256 characters long, got 257/);
   });
 
   test('fails when more than 1,000 accounts are excluded', () => {
     const excludedAccounts = Array.from({ length: 1001 }, (_, i) => String(100000000000 + i));
-    expect(() => managed({ excludedAccounts })).toThrow(/excludedAccounts of rule .* takes at most 1000 accounts, got 1001/);
+    expect(() => synth({ rules: [managed({ excludedAccounts })] })).toThrow(/excludedAccounts of rule .* takes at most 1000 accounts, got 1001/);
   });
 
   test('1,000 excluded accounts are accepted', () => {
     const excludedAccounts = Array.from({ length: 1000 }, (_, i) => String(100000000000 + i));
-    expect(() => managed({ excludedAccounts })).not.toThrow();
+    expect(() => synth({ rules: [managed({ excludedAccounts })] })).not.toThrow();
   });
 
   test('fails when an excluded account is not a 12-digit id', () => {
-    expect(() => managed({ excludedAccounts: ['22222222222'] })).toThrow(/must hold 12-digit AWS account ids, got '22222222222'/);
+    expect(() => synth({ rules: [managed({ excludedAccounts: ['22222222222'] })] })).toThrow(/must hold 12-digit AWS account ids, got '22222222222'/);
   });
 
   test('fails when an excluded account is listed twice', () => {
-    expect(() => managed({ excludedAccounts: ['222222222222', '222222222222'] })).toThrow(/lists account 222222222222 twice/);
+    expect(() => synth({ rules: [managed({ excludedAccounts: ['222222222222', '222222222222'] })] })).toThrow(/lists account 222222222222 twice/);
   });
 
   test('fails when the parameters encode to more than 2,048 characters', () => {
@@ -305,11 +302,11 @@ describe('rule validation (what CloudFormation would reject)', () => {
 
   test('fails when a scope has more than 100 resource types', () => {
     const types = Array.from({ length: 101 }, (_, i) => config.ResourceType.of(`AWS::Custom::Type${i}`));
-    expect(() => managed({ ruleScope: config.RuleScope.fromResources(types) })).toThrow(/lists 101 resource types, Config takes at most 100/);
+    expect(() => synth({ rules: [managed({ ruleScope: config.RuleScope.fromResources(types) })] })).toThrow(/lists 101 resource types, Config takes at most 100/);
   });
 
   test('fails when a scope tag key is longer than 128 characters', () => {
-    expect(() => managed({ ruleScope: config.RuleScope.fromTag('k'.repeat(129)) })).toThrow(/tag key .* must be 1 to 128 characters long/);
+    expect(() => synth({ rules: [managed({ ruleScope: config.RuleScope.fromTag('k'.repeat(129)) })] })).toThrow(/tag key .* must be 1 to 128 characters long/);
   });
 
   test('fails when two rules share a name', () => {

@@ -34,10 +34,8 @@ public final class MasterStack extends Stack {
                 .historyArchive(HistoryArchiveOptions.builder().build())
                 .complianceApi(ComplianceApiOptions.builder().build())
                 .dashboard(ComplianceDashboardOptions.builder().alarmTopic(alarmTopic).build())
-                .organizationRules(List.of(OrganizationRule.managed(OrganizationManagedRuleOptions.builder()
-                        .ruleName("org-cloudtrail-enabled")
-                        .identifier(ManagedRuleIdentifiers.CLOUD_TRAIL_ENABLED)
-                        .build())))
+                .organizationRules(List.of(OrganizationRule.managed(ManagedRuleIdentifiers.CLOUD_TRAIL_ENABLED,
+                        OrganizationManagedRuleOptions.builder().ruleName("org-cloudtrail-enabled").build())))
                 .build();
     }
 
