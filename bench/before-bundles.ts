@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-/** The commit before the handlers logged and wrote metrics with Powertools for AWS Lambda (issue 9, item 5). */
+/** The commit before the handlers logged and wrote metrics with Powertools for AWS Lambda. */
 export const BEFORE_POWERTOOLS = '15bb2cb';
 
 export interface BeforeBundles {

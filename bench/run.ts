@@ -127,7 +127,7 @@ async function main() {
   let load: HandlerLoadReport | undefined;
   if (!flag('skip-load')) {
     log(`handler load times (${samples} fresh processes each)`);
-    // The bundles before Powertools (issue 9, item 5), rebuilt here so both sides are measured alike.
+    // The bundles before Powertools, rebuilt here so both sides are measured alike.
     const beforeCommit = arg('before', BEFORE_POWERTOOLS)!;
     log(`building the handler bundles of ${beforeCommit} to compare with`);
     const before = buildBeforeBundles(process.cwd(), beforeCommit);

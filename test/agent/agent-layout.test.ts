@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { ConfigMonitoringAgent, ConfigMonitoringMaster, Recording } from '../../src';
 
-// Impossible agent layouts fail at synth, naming both places and the fix (issue 10, item 5).
+// Impossible agent layouts fail at synth, naming both places and the fix.
 
 const BUS_ARN = ConfigMonitoringMaster.eventBusArn('111111111111', 'eu-west-1');
 

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { ConfigMonitoringMaster } from '../../src';
 
-// Two masters in one stack fail at synth, naming both (issue 10, item 5).
+// Two masters in one stack fail at synth, naming both.
 
 test('two masters in one stack', () => {
   const app = new App();

@@ -10,8 +10,8 @@ import { masterTableSpecs } from '../../support/master-tables';
 import { writePathHarness } from '../../support/write-path-harness';
 
 /**
- * One test per finding of the adversarial review of the write path (issue "A compliance record you can trust"),
- * findings 3 to 6; each failed on the design before the evaluation log and the owed notifications.
+ * Orders, crashes and refusals that lost or wedged a record or a notification on the write path's design before the
+ * evaluation log and the owed notifications: one test each, each failing on that design.
  */
 const T0 = Date.parse('2026-11-20T08:00:00.000Z');
 const HOUR = 3_600_000;
@@ -76,7 +76,7 @@ async function transitions(): Promise<string[]> {
     .map((h) => `${String(h.event_time).slice(11, 16)} ${h.previous_status}->${h.compliance_status}`).sort();
 }
 
-test('finding 3: C 08:00, N 09:00, C 10:00 leave the non-compliant hour in the history in all six delivery orders', async () => {
+test('C 08:00, N 09:00, C 10:00 leave the non-compliant hour in the history in all six delivery orders', async () => {
   const events = [evaluation('COMPLIANT', T0), evaluation('NON_COMPLIANT', T0 + HOUR), evaluation('COMPLIANT', T0 + 2 * HOUR)];
   const orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
   for (const order of orders) {
@@ -87,7 +87,7 @@ test('finding 3: C 08:00, N 09:00, C 10:00 leave the non-compliant hour in the h
   }
 });
 
-test('finding 4: a deletion after a crash between state and history loses neither the record nor the notification', async () => {
+test('a deletion after a crash between state and history loses neither the record nor the notification', async () => {
   await applyComplianceResult(evaluation('COMPLIANT', T0), context);
   await expect(applyComplianceResult(evaluation('NON_COMPLIANT', T0 + HOUR), dyingAfterCommit())).rejects.toThrow('timed out');
 
@@ -101,7 +101,7 @@ test('finding 4: a deletion after a crash between state and history loses neithe
   expect(item).toMatchObject({ retired_at_ms: T0 + 2 * HOUR, notifications: {} });
 });
 
-test('finding 4: a first evaluation written while a deletion swept is retired by its redelivery, not left current', async () => {
+test('a first evaluation written while a deletion swept is retired by its redelivery, not left current', async () => {
   // The deletion's marker lands after the evaluation read it, and its sweep before the evaluation's write.
   const racing: WriteContext = {
     ...context,
@@ -126,7 +126,7 @@ test('finding 4: a first evaluation written while a deletion swept is retired by
   expect(await transitions()).toEqual(['08:00 NONE->NON_COMPLIANT']);
 });
 
-test('finding 5: a deletion processed between the state write and the notification does not lose the notification', async () => {
+test('a deletion processed between the state write and the notification does not lose the notification', async () => {
   await applyComplianceResult(evaluation('COMPLIANT', T0), context);
   const slowNotifier: WriteContext = {
     ...context,
@@ -144,7 +144,7 @@ test('finding 5: a deletion processed between the state write and the notificati
   expect((await harness.complianceItems()).find((i) => i.sk === 'RULE#restricted-ssh')).toMatchObject({ notifications: {} });
 });
 
-test('finding 5: an SNS failure, then a newer evaluation before the redelivery: both notifications are sent', async () => {
+test('an SNS failure, then a newer evaluation before the redelivery: both notifications are sent', async () => {
   harness.sns.on(PublishCommand).rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
   await applyComplianceResult(evaluation('COMPLIANT', T0), context);
   await expect(applyComplianceResult(evaluation('NON_COMPLIANT', T0 + HOUR), context)).rejects.toThrow('Rate exceeded');
@@ -157,7 +157,7 @@ test('finding 5: an SNS failure, then a newer evaluation before the redelivery: 
   expect(harness.notifications().map((n) => n.MessageAttributes?.compliance_status?.StringValue)).toEqual(['NON_COMPLIANT', 'COMPLIANT', 'NON_COMPLIANT']);
 });
 
-test('finding 6: a control character in a rule name is made valid for SNS; a message SNS refuses for good is dead-lettered, and the item moves on', async () => {
+test('a control character in a rule name is made valid for SNS; a message SNS refuses for good is dead-lettered, and the item moves on', async () => {
   const rule = 'restricted\u0007ssh\nprod';
   await applyComplianceResult(evaluation('NON_COMPLIANT', T0, rule), context);
   const [first] = harness.notifications();
