@@ -10,8 +10,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-/** The commit before the handlers logged and wrote metrics with Powertools for AWS Lambda. */
-export const BEFORE_POWERTOOLS = '15bb2cb';
+/** The commits the bench compares the bundles with, each before one change of what goes into them. */
+export const EARLIER_BUNDLES: readonly { readonly commit: string; readonly before: string }[] = [
+  { commit: '15bb2cb', before: 'the handlers logged and wrote metrics with Powertools for AWS Lambda' },
+  { commit: '9a720b0', before: 'the bundles took the AWS SDK\'s ES module entry points (--main-fields=module,main)' },
+];
 
 export interface BeforeBundles {
   readonly commit: string;
@@ -21,7 +24,7 @@ export interface BeforeBundles {
 }
 
 /** Build every `bundle:*.lambda` task of `commit`; the caller removes `dir` when done. */
-export function buildBeforeBundles(root: string, commit = BEFORE_POWERTOOLS): BeforeBundles {
+export function buildBeforeBundles(root: string, commit: string): BeforeBundles {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-before-${commit}-`));
   const archive = execFileSync('git', ['archive', '--format=tar', commit], { cwd: root, maxBuffer: 1024 * 1024 * 1024 });
   execFileSync('tar', ['-x', '-C', dir], { input: archive });

@@ -202,8 +202,8 @@ export interface HandlerLoadReport {
   readonly sdkFromNodeModules: LoadMeasure;
   /** The same modules as one esbuild file, plain and minified; then Powertools Logger and Metrics alone. */
   readonly sdkBundled: LoadMeasure[];
-  /** The same handlers built from an earlier commit, measured in the same round-robin (bench/before-bundles.ts). */
-  readonly before?: { readonly commit: string; readonly bundles: LoadMeasure[] };
+  /** The same handlers built from earlier commits, measured in the same round-robin (bench/before-bundles.ts). */
+  readonly before?: { readonly commit: string; readonly bundles: LoadMeasure[] }[];
 }
 
 /**
@@ -214,16 +214,16 @@ export function measureHandlerLoad(
   root = process.cwd(),
   samples = 9,
   templates: readonly TemplateLike[] = [],
-  before?: { readonly commit: string; readonly dir: string; readonly bundles: readonly string[] },
+  before: readonly { readonly commit: string; readonly dir: string; readonly bundles: readonly string[] }[] = [],
 ): HandlerLoadReport {
   const kb = (f: string) => Math.round(fs.statSync(f).size / 102.4) / 10;
   const functions = functionEnvironments(templates);
   const bundles: Candidate[] = findBundles(root).map((file) => ({
     name: path.relative(root, file), modules: [file], sizeKb: kb(file), env: environmentForBundle(file, functions),
   }));
-  const earlier: Candidate[] = (before?.bundles ?? []).map((file) => ({
-    name: `${before!.commit}:${path.relative(before!.dir, file)}`, modules: [file], sizeKb: kb(file), env: environmentForBundle(file, functions),
-  }));
+  const earlier: Candidate[] = before.flatMap((commit) => commit.bundles.map((file) => ({
+    name: `${commit.commit}:${path.relative(commit.dir, file)}`, modules: [file], sizeKb: kb(file), env: environmentForBundle(file, functions),
+  })));
   const sdk = bundleSdkForComparison(path.join(root, 'bench', 'out'));
   const reference: Candidate[] = [
     { name: 'node start-up', modules: [] },
@@ -235,8 +235,11 @@ export function measureHandlerLoad(
   reference.push({ name: 'Powertools Logger + Metrics alone, minified', modules: [powertools], sizeKb: kb(powertools) });
   const measured = measureLoads([...bundles, ...earlier, ...reference], samples, root);
   const [startup, fromNodeModules, ...bundled] = measured.slice(bundles.length + earlier.length);
+  const earlierMeasured = measured.slice(bundles.length, bundles.length + earlier.length);
   return {
-    ...(before ? { before: { commit: before.commit, bundles: measured.slice(bundles.length, bundles.length + earlier.length) } } : {}),
+    ...(before.length > 0 ? {
+      before: before.map((commit) => ({ commit: commit.commit, bundles: earlierMeasured.filter((m) => m.name.startsWith(`${commit.commit}:`)) })),
+    } : {}),
     nodeVersion: process.version,
     nodeStartupMsMedian: startup.processMsMedian,
     bundles: measured.slice(0, bundles.length),
@@ -255,11 +258,11 @@ export function formatHandlerLoad(r: HandlerLoadReport): string {
     `  ${'module'.padEnd(58)} ${'size'.padStart(10)} ${'require, median (min–max)'.padStart(25)}  process`,
     ...rows,
     `  (${SDK_FROM_NODE_MODULES.join(', ')})`,
-    ...(r.before ? ['', formatBeforeAfter(r.before.commit, r.before.bundles, r.bundles)] : []),
+    ...(r.before ?? []).flatMap((earlier) => ['', formatBeforeAfter(earlier.commit, earlier.bundles, r.bundles)]),
   ].join('\n');
 }
 
-/** Each handler's bundle before (an earlier commit) and now, side by side: size and median `require` time. */
+/** Each handler's bundle before (an earlier commit) and now, side by side: size and median `require` time, and their ratios. */
 export function formatBeforeAfter(commit: string, before: readonly LoadMeasure[], after: readonly LoadMeasure[]): string {
   const handler = (m: LoadMeasure) => path.basename(path.dirname(m.name));
   const signed = (n: number, digits: number) => `${n >= 0 ? '+' : ''}${n.toFixed(digits)}`;
@@ -267,13 +270,17 @@ export function formatBeforeAfter(commit: string, before: readonly LoadMeasure[]
   const rows = after.map((a) => {
     const b = before.find((m) => handler(m) === handler(a));
     const size = b?.sizeKb !== undefined && a.sizeKb !== undefined ? signed(a.sizeKb - b.sizeKb, 1) : '-';
-    const load = b && !b.error && !a.error ? signed(a.loadMsMedian - b.loadMsMedian, 1) : '-';
-    return `  ${handler(a).padEnd(30)} ${String(b?.sizeKb ?? '-').padStart(9)} ${String(a.sizeKb ?? '-').padStart(9)} ${size.padStart(8)}`
-      + `   ${cell(b).padStart(8)} ${cell(a).padStart(8)} ${load.padStart(7)}`;
+    const loaded = b !== undefined && !b.error && !a.error;
+    const load = loaded ? signed(a.loadMsMedian - b.loadMsMedian, 1) : '-';
+    const sizeRatio = b?.sizeKb && a.sizeKb !== undefined ? `${(a.sizeKb / b.sizeKb).toFixed(2)}×` : '-';
+    const loadRatio = loaded && b.loadMsMedian > 0 ? `${(a.loadMsMedian / b.loadMsMedian).toFixed(2)}×` : '-';
+    return `  ${handler(a).padEnd(30)} ${String(b?.sizeKb ?? '-').padStart(9)} ${String(a.sizeKb ?? '-').padStart(9)} ${size.padStart(8)} ${sizeRatio.padStart(6)}`
+      + `   ${cell(b).padStart(8)} ${cell(a).padStart(8)} ${load.padStart(7)} ${loadRatio.padStart(6)}`;
   });
   return [
     `handler bundles at ${commit} (before) and now (after); require ms = median, in the same round-robin`,
-    `  ${'handler'.padEnd(30)} ${'KB before'.padStart(9)} ${'KB after'.padStart(9)} ${'Δ KB'.padStart(8)}   ${'ms before'.padStart(8)} ${'ms after'.padStart(8)} ${'Δ ms'.padStart(7)}`,
+    `  ${'handler'.padEnd(30)} ${'KB before'.padStart(9)} ${'KB after'.padStart(9)} ${'Δ KB'.padStart(8)} ${'ratio'.padStart(6)}`
+      + `   ${'ms before'.padStart(8)} ${'ms after'.padStart(8)} ${'Δ ms'.padStart(7)} ${'ratio'.padStart(6)}`,
     ...rows,
   ].join('\n');
 }

@@ -7,7 +7,7 @@
  *
  * Run: npx ts-node --transpile-only --project test/tsconfig.json bench/run.ts [--count 20000] [--batch 100]
  *      [--bundle assets/handlers/handle-config-events.lambda/index.js] [--samples 9] [--out bench/results.json]
- *      [--skip-baseline] [--skip-load] [--before 15bb2cb] (the commit whose handler bundles the load table compares with)
+ *      [--skip-baseline] [--skip-load] [--before 15bb2cb,9a720b0] (the commits whose handler bundles the load tables compare with)
  * Stops before measuring anything when the example app (demo/example-app.ts) cannot be synthesized.
  *
  * Status: runs end to end against the real bundle and the example app's master template (batch size and
@@ -22,7 +22,7 @@ process.env.JSII_DEPRECATED = process.env.JSII_DEPRECATED ?? 'quiet';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BaselineResult, runBaseline } from './baseline';
-import { BEFORE_POWERTOOLS, buildBeforeBundles } from './before-bundles';
+import { buildBeforeBundles, EARLIER_BUNDLES } from './before-bundles';
 import { formatHandlerLoad, HandlerLoadReport, measureHandlerLoad } from './handler-load';
 import { PipelineResult, runPipeline } from './pipeline';
 import { generateWorkload } from './workload';
@@ -127,14 +127,15 @@ async function main() {
   let load: HandlerLoadReport | undefined;
   if (!flag('skip-load')) {
     log(`handler load times (${samples} fresh processes each)`);
-    // The bundles before Powertools, rebuilt here so both sides are measured alike.
-    const beforeCommit = arg('before', BEFORE_POWERTOOLS)!;
-    log(`building the handler bundles of ${beforeCommit} to compare with`);
-    const before = buildBeforeBundles(process.cwd(), beforeCommit);
+    // The bundles before each change of what goes into them, rebuilt here so both sides are measured alike.
+    const commits = arg('before', EARLIER_BUNDLES.map((earlier) => earlier.commit).join(','))!.split(',');
+    for (const earlier of EARLIER_BUNDLES.filter((e) => commits.includes(e.commit))) log(`  ${earlier.commit}: before ${earlier.before}`);
+    log(`building the handler bundles of ${commits.join(', ')} to compare with`);
+    const before = commits.map((commit) => buildBeforeBundles(process.cwd(), commit));
     try {
       load = measureHandlerLoad(process.cwd(), samples, master.stacks.map((s) => s.template), before);
     } finally {
-      fs.rmSync(before.dir, { recursive: true, force: true });
+      for (const earlier of before) fs.rmSync(earlier.dir, { recursive: true, force: true });
     }
   }
 

@@ -18,12 +18,12 @@ test('pairs the handlers by name and prints the size and load-time deltas', () =
   ]).split('\n');
 
   expect(table[0]).toContain('15bb2cb');
-  expect(table[2].split(/\s+/).filter(Boolean)).toEqual(['compliance-api.lambda', '595.3', '616.7', '+21.4', 'failed', '95.0', '-']);
-  expect(table[3].split(/\s+/).filter(Boolean)).toEqual(['reconcile-compliance.lambda', '803.1', '835.3', '+32.2', '120.0', '118.5', '-1.5']);
+  expect(table[2].split(/\s+/).filter(Boolean)).toEqual(['compliance-api.lambda', '595.3', '616.7', '+21.4', '1.04×', 'failed', '95.0', '-', '-']);
+  expect(table[3].split(/\s+/).filter(Boolean)).toEqual(['reconcile-compliance.lambda', '803.1', '835.3', '+32.2', '1.04×', '120.0', '118.5', '-1.5', '0.99×']);
 });
 
 test('a handler new since the earlier commit has no before figures', () => {
   const [, , row] = formatBeforeAfter('15bb2cb', [], [measure('assets/handlers/new-one.lambda/index.js', 10, 5)]).split('\n');
 
-  expect(row.split(/\s+/).filter(Boolean)).toEqual(['new-one.lambda', '-', '10', '-', '-', '5.0', '-']);
+  expect(row.split(/\s+/).filter(Boolean)).toEqual(['new-one.lambda', '-', '10', '-', '-', '-', '5.0', '-', '-']);
 });
