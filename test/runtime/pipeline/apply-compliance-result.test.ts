@@ -1,12 +1,12 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { ComplianceResult, ComplianceStatus } from '../../../src/runtime/models/compliance-result';
-import type { ConfigItemChange } from '../../../src/runtime/models/config-item';
 import { applyComplianceResult } from '../../../src/runtime/pipeline/apply-compliance-result';
 import { applyConfigItem } from '../../../src/runtime/pipeline/apply-config-item';
 import { NOTIFICATION_LEASE_MS } from '../../../src/runtime/pipeline/write-context';
 import { resourceKey, ruleSortKey, statusShard } from '../../../src/runtime/store/keys';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../support/local-dynamodb';
 import { masterTableSpecs } from '../../support/master-tables';
+import { securityGroupDeletion } from '../../support/security-group-deletion';
 import { TOPIC_ARN, writePathHarness } from '../../support/write-path-harness';
 
 const T0 = Date.parse('2026-11-20T10:00:00.000Z');
@@ -29,21 +29,7 @@ function evaluation(status: ComplianceStatus, atMs: number, overrides: Partial<C
   };
 }
 
-function deletion(atMs: number): ConfigItemChange {
-  return {
-    account: '222222222222',
-    region: 'eu-west-1',
-    resourceType: 'AWS::EC2::SecurityGroup',
-    resourceId: 'sg-0a1b2c3d',
-    changeType: 'DELETE',
-    configurationItemStatus: 'ResourceDeleted',
-    capturedAtMs: atMs,
-    configurationStateId: String(atMs),
-    changedProperties: [],
-    oversized: false,
-    tags: {},
-  };
-}
+const deletion = securityGroupDeletion;
 
 let db: LocalDynamoDb;
 let harness: Awaited<ReturnType<typeof writePathHarness>>;

@@ -1,12 +1,12 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { ComplianceResult, ComplianceStatus } from '../../../src/runtime/models/compliance-result';
-import type { ConfigItemChange } from '../../../src/runtime/models/config-item';
 import { applyComplianceResult } from '../../../src/runtime/pipeline/apply-compliance-result';
 import { applyConfigItem } from '../../../src/runtime/pipeline/apply-config-item';
 import { NOTIFICATION_LEASE_MS, type WriteContext } from '../../../src/runtime/pipeline/write-context';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../support/local-dynamodb';
 import { masterTableSpecs } from '../../support/master-tables';
+import { securityGroupDeletion } from '../../support/security-group-deletion';
 import { writePathHarness } from '../../support/write-path-harness';
 
 /**
@@ -31,21 +31,7 @@ function evaluation(status: ComplianceStatus, atMs: number, rule = 'restricted-s
   };
 }
 
-function deletion(atMs: number): ConfigItemChange {
-  return {
-    account: '222222222222',
-    region: 'eu-west-1',
-    resourceType: 'AWS::EC2::SecurityGroup',
-    resourceId: 'sg-0a1b2c3d',
-    changeType: 'DELETE',
-    configurationItemStatus: 'ResourceDeleted',
-    capturedAtMs: atMs,
-    configurationStateId: String(atMs),
-    changedProperties: [],
-    oversized: false,
-    tags: {},
-  };
-}
+const deletion = securityGroupDeletion;
 
 let db: LocalDynamoDb;
 let harness: Awaited<ReturnType<typeof writePathHarness>>;
