@@ -171,22 +171,21 @@ export class ComplianceDashboard extends Construct {
       }
       return alarm;
     };
+    // Any occurrence in `evaluationPeriods` consecutive periods; missing data never alarms (a quiet pipeline is not a broken one).
+    const alarmOnAny = (metric: cloudwatch.IMetric, id: string, alarmDescription: string, evaluationPeriods = 1) =>
+      withActions(metric.createAlarm(this, id, {
+        alarmDescription,
+        threshold: 1,
+        evaluationPeriods,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }));
 
-    this.deadLetterAlarm = withActions(deadLetterDepth.createAlarm(this, 'DeadLetterAlarm', {
-      alarmDescription: 'Config events are waiting in the dead-letter queue: read the reason attribute of each message, fix, then redrive to the buffer queue',
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }));
+    this.deadLetterAlarm = alarmOnAny(deadLetterDepth, 'DeadLetterAlarm',
+      'Config events are waiting in the dead-letter queue: read the reason attribute of each message, fix, then redrive to the buffer queue');
 
-    this.handlerErrorsAlarm = withActions(handlerErrors.createAlarm(this, 'HandlerErrorsAlarm', {
-      alarmDescription: 'HandleConfigEvents failed whole invocations (not single records) in 3 consecutive 5-minute periods: see its log group',
-      threshold: 1,
-      evaluationPeriods: 3,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }));
+    this.handlerErrorsAlarm = alarmOnAny(handlerErrors, 'HandlerErrorsAlarm',
+      'HandleConfigEvents failed whole invocations (not single records) in 3 consecutive 5-minute periods: see its log group', 3);
 
     const widgets: cloudwatch.IWidget[][] = [
       [
@@ -261,25 +260,15 @@ export class ComplianceDashboard extends Construct {
       const period = props.accountActivityInterval ?? Duration.hours(1);
       const activity = (metricName: CheckAccountActivityMetric, label?: string) =>
         functionMetric(props.accountActivityFunction!, 'CheckAccountActivity', metricName, { statistic: cloudwatch.Stats.MAXIMUM, period, label });
-      this.silentAccountsAlarm = withActions(activity('SilentAccounts').createAlarm(this, 'SilentAccountsAlarm', {
-        alarmDescription: 'Accounts sent no Config event for longer than the silent-account period: '
-          + "check their agent stacks and Config recorders; the check function's log lists them",
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }));
+      this.silentAccountsAlarm = alarmOnAny(activity('SilentAccounts'), 'SilentAccountsAlarm',
+        'Accounts sent no Config event for longer than the silent-account period: '
+          + "check their agent stacks and Config recorders; the check function's log lists them");
       // Without it a check that keeps failing would leave the alarms above without data, hence OK.
-      this.activityCheckErrorsAlarm = withActions(props.accountActivityFunction.metricErrors({ period, statistic: cloudwatch.Stats.SUM })
-        .createAlarm(this, 'ActivityCheckErrorsAlarm', {
-          alarmDescription: 'CheckAccountActivity failed in 2 consecutive hours, so the silent-account and fleet coverage alarms get no data: '
-            + 'see its log group (AccessDeniedException from Organizations: the master is in neither the management account '
-            + 'nor a delegated administrator account)',
-          threshold: 1,
-          evaluationPeriods: 2,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }));
+      this.activityCheckErrorsAlarm = alarmOnAny(props.accountActivityFunction.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
+        'ActivityCheckErrorsAlarm',
+        'CheckAccountActivity failed in 2 consecutive hours, so the silent-account and fleet coverage alarms get no data: '
+          + 'see its log group (AccessDeniedException from Organizations: the master is in neither the management account '
+          + 'nor a delegated administrator account)', 2);
       optionalRow.push(new cloudwatch.GraphWidget({
         title: 'Silent accounts',
         width: 12,
@@ -287,22 +276,12 @@ export class ComplianceDashboard extends Construct {
         right: [activity('AccountsSeen', 'Accounts seen')],
       }));
       if (props.fleetCoverage) {
-        this.neverReportedAlarm = withActions(activity('NeverReportedAccountRegions').createAlarm(this, 'NeverReportedAlarm', {
-          alarmDescription: 'Accounts and regions that should report (Organizations or the fleet coverage list) never sent an event: '
-            + 'their agent is not deployed or cannot reach the bus; GET /coverage, the daily report or the check function\'s log lists them',
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }));
-        this.coverageTruncatedAlarm = withActions(activity('CoverageListTruncated').createAlarm(this, 'CoverageTruncatedAlarm', {
-          alarmDescription: 'The fleet coverage check stopped reading Organizations before the end (its time or call budget): '
-            + 'its never-reported count is partial; narrow fleetCoverage.organizationalUnitIds, or see the check function\'s log for throttling',
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }));
+        this.neverReportedAlarm = alarmOnAny(activity('NeverReportedAccountRegions'), 'NeverReportedAlarm',
+          'Accounts and regions that should report (Organizations or the fleet coverage list) never sent an event: '
+            + 'their agent is not deployed or cannot reach the bus; GET /coverage, the daily report or the check function\'s log lists them');
+        this.coverageTruncatedAlarm = alarmOnAny(activity('CoverageListTruncated'), 'CoverageTruncatedAlarm',
+          'The fleet coverage check stopped reading Organizations before the end (its time or call budget): '
+            + 'its never-reported count is partial; narrow fleetCoverage.organizationalUnitIds, or see the check function\'s log for throttling');
         optionalRow.push(new cloudwatch.GraphWidget({
           title: 'Fleet coverage',
           width: 12,
