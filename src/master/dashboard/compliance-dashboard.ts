@@ -172,7 +172,7 @@ export class ComplianceDashboard extends Construct {
       return alarm;
     };
     // Any occurrence in `evaluationPeriods` consecutive periods; missing data never alarms (a quiet pipeline is not a broken one).
-    const alarmOnAny = (metric: cloudwatch.IMetric, alarmId: string, alarmDescription: string, evaluationPeriods = 1) =>
+    const alarmOnAny = (metric: cloudwatch.Metric, alarmId: string, alarmDescription: string, evaluationPeriods = 1) =>
       withActions(metric.createAlarm(this, alarmId, {
         alarmDescription,
         threshold: 1,
