@@ -12,6 +12,7 @@ import { ConfigEventType } from './config-event-type';
 import { EnrichedForwardingOptions } from './enriched-forwarding-options';
 import { remediationDocumentsSetting, remediationEventPattern, RemediationEventSource } from './remediation-events';
 import { createDeadLetterQueue, queueEncryption } from '../../common/dead-letter-queue';
+import { environmentJson } from '../../common/environment-json';
 import { functionMetric } from '../../common/function-metric';
 import { createMonitoringFunction } from '../../common/monitoring-function';
 import { acknowledgeNagFinding, nagRendering } from '../../common/nag-acknowledgement';
@@ -209,17 +210,10 @@ function settingsDocument(scope: Construct, props: EnrichedForwarderProps): stri
     oversizedItemsBucket: props.oversizedItemsBucket?.bucketName,
     remediationDocuments: remediationDocumentsSetting(props.remediations ?? []),
   };
-  // Tokens (a bucket created in the same stack, an imported bus) count with the length of their placeholder: close
-  // enough for a limit that only long label or resource-type lists approach.
-  const text = JSON.stringify(document);
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > MAX_SETTINGS_BYTES) {
-    throw new Error(`the enriched forwarding options take ${bytes} bytes, more than the `
-      + `${MAX_SETTINGS_BYTES} bytes of Lambda environment they may use: shorten labels, or list fewer resource types `
-      + '(excludeResourceTypes instead of includeResourceTypes, or the reverse)');
-  }
-  // toJsonString quotes the values tokens resolve to (Fn::GetAtt, Ref) correctly; a plain string needs no help.
-  return Token.isUnresolved(text) ? Stack.of(scope).toJsonString(document) : text;
+  // Tokens: a bucket created in the same stack, an imported bus.
+  return environmentJson(scope, document, MAX_SETTINGS_BYTES, (bytes) => `the enriched forwarding options take ${bytes} bytes, more than the `
+    + `${MAX_SETTINGS_BYTES} bytes of Lambda environment they may use: shorten labels, or list fewer resource types `
+    + '(excludeResourceTypes instead of includeResourceTypes, or the reverse)');
 }
 
 /** Checks the enriched options; every message names the option, the value and the fix. */

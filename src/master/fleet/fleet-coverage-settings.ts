@@ -1,24 +1,20 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import type { FleetCoverageOptions } from './fleet-coverage-options';
+import { environmentJson } from '../../common/environment-json';
 import { ACCOUNT_ID, ORGANIZATIONAL_UNIT_ID, REGION_NAME } from '../../common/validation';
 import type { FleetCoverageSettings } from '../../contract/fleet-coverage-settings';
 
 /** The settings leave room for the function's other variables within Lambda's 4 KB environment. */
-const MAX_SETTINGS_LENGTH = 3000;
+const MAX_SETTINGS_BYTES = 3000;
 const DEFAULT_GRACE_PERIOD = Duration.hours(24);
 
 /** Checks the options and returns them as the `FLEET_COVERAGE` variable's JSON (tokens resolved at deploy time). */
 export function fleetCoverageVariable(scope: IConstruct, options: FleetCoverageOptions): string {
-  const settings = fleetCoverageSettings(options);
-  const json = JSON.stringify(settings);
-  // A token's placeholder is about as long as a region or an account id: the length check holds with tokens too.
-  if (json.length > MAX_SETTINGS_LENGTH) {
-    throw new Error(`fleetCoverage lists too many accounts, OUs and regions (${json.length} characters of settings, at most ${MAX_SETTINGS_LENGTH}): `
-      + 'they travel in the function\'s 4 KB environment; read the accounts from Organizations (fromOrganizations) instead of listing them');
-  }
-  // Tokens (a CfnParameter, Stack.region) become CloudFormation that writes them into the JSON at deploy time.
-  return Token.isUnresolved(json) ? Stack.of(scope).toJsonString(settings) : json;
+  // Tokens: a CfnParameter, Stack.region; a placeholder is about as long as a region or an account id.
+  return environmentJson(scope, fleetCoverageSettings(options), MAX_SETTINGS_BYTES, (bytes) =>
+    `fleetCoverage lists too many accounts, OUs and regions (${bytes} bytes of settings, at most ${MAX_SETTINGS_BYTES}): `
+    + 'they travel in the function\'s 4 KB environment; read the accounts from Organizations (fromOrganizations) instead of listing them');
 }
 
 function fleetCoverageSettings(options: FleetCoverageOptions): FleetCoverageSettings {
