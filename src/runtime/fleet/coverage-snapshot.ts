@@ -35,7 +35,7 @@ export interface CoverageSnapshot {
   readonly silentCount: number;
   readonly pendingCount: number;
   readonly unexpectedCount: number;
-  /** The expected list is partial (the Organizations reading stopped at its call budget): do not trust "never reported". */
+  /** The expected list is partial (the Organizations reading stopped at its time or call budget): do not trust "never reported". */
   readonly truncated: boolean;
   readonly neverReported: AccountRegion[];
   readonly silent: AccountRegion[];

@@ -97,8 +97,11 @@ function joinedMs(account: OrganizationsAccount): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** Reads the accounts that should report: active ones, every page (empty pages with a NextToken included). */
-export async function expectedAccounts(api: OrganizationsApi, options: ExpectedAccountsOptions = {}): Promise<ExpectedAccounts> {
+/**
+ * Reads the accounts that should report: active ones, every page (empty pages with a NextToken included); with no
+ * `api`, no Organizations call, only `additionalAccounts`.
+ */
+export async function expectedAccounts(api: OrganizationsApi | undefined, options: ExpectedAccountsOptions = {}): Promise<ExpectedAccounts> {
   const maxCalls = options.maxCalls ?? 2000;
   const now = options.now ?? Date.now;
   let calls = 0;
@@ -125,9 +128,10 @@ export async function expectedAccounts(api: OrganizationsApi, options: ExpectedA
     return true;
   };
 
-  if (options.organizationalUnitIds === undefined) {
+  // Without an api, the explicit list alone.
+  if (api !== undefined && options.organizationalUnitIds === undefined) {
     truncated = !await paginate((token) => api.listAccounts({ NextToken: token, MaxResults: ORGANIZATIONS_PAGE_SIZE }), take);
-  } else {
+  } else if (api !== undefined) {
     // Breadth first over the OU tree: accounts of each OU, then its child OUs.
     const queue = [...new Set(options.organizationalUnitIds)];
     const visited = new Set<string>();

@@ -44,22 +44,13 @@ export async function runFleetCoverage(run: FleetCoverageRun): Promise<FleetCove
 
 async function readExpected(run: FleetCoverageRun): Promise<ExpectedAccounts> {
   const { settings } = run;
-  const listed = { additionalAccounts: settings.accounts, excludedAccounts: settings.excludedAccounts };
-  if (!settings.fromOrganizations) {
-    // No Organizations call: the explicit list alone, through the same exclusion and ordering.
-    return expectedAccounts(NO_ORGANIZATION, { ...listed, organizationalUnitIds: [] });
+  if (settings.fromOrganizations && run.organizations === undefined) {
+    throw new Error('fleet coverage reads Organizations but was given no Organizations client');
   }
-  if (run.organizations === undefined) throw new Error('fleet coverage reads Organizations but was given no Organizations client');
-  return expectedAccounts(run.organizations, {
-    ...listed,
+  return expectedAccounts(settings.fromOrganizations ? run.organizations : undefined, {
+    additionalAccounts: settings.accounts,
+    excludedAccounts: settings.excludedAccounts,
     deadlineMs: run.deadlineMs,
     organizationalUnitIds: settings.organizationalUnitIds.length > 0 ? settings.organizationalUnitIds : undefined,
   });
 }
-
-/** Never called: with no OU to walk, expectedAccounts makes no list call. */
-const NO_ORGANIZATION: OrganizationsApi = {
-  listAccounts: () => Promise.reject(new Error('no Organizations read configured')),
-  listAccountsForParent: () => Promise.reject(new Error('no Organizations read configured')),
-  listChildren: () => Promise.reject(new Error('no Organizations read configured')),
-};
