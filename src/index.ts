@@ -27,6 +27,7 @@ export { EventForwarding } from './agent/forwarding/event-forwarding';
 export { SamplingRule } from './agent/forwarding/sampling-rule';
 export type { EnrichedForwardingOptions } from './agent/forwarding/enriched-forwarding-options';
 export type { ComplianceApiOptions } from './master/api/compliance-api-options';
+export { ComplianceIndex } from './master/compliance-index';
 export type { ComplianceDashboardOptions } from './master/dashboard/compliance-dashboard';
 export type { FleetCoverageOptions } from './master/fleet/fleet-coverage-options';
 export { OrganizationRule } from './master/organization/organization-rule';

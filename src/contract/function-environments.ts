@@ -53,6 +53,8 @@ const ARCHIVE_HISTORY_ENVIRONMENT = {
 const COMPLIANCE_API_ENVIRONMENT = {
   complianceTableName: text('COMPLIANCE_TABLE_NAME'),
   eventsTableName: text('EVENTS_TABLE_NAME'),
+  /** The account and rule indexes the table has (`BY_ACCOUNT`, `BY_RULE`), comma-separated; empty for none. */
+  scopeIndexes: possiblyEmptyText('SCOPE_INDEXES'),
 };
 
 const PROCESS_CONFIG_EVENTS_ENVIRONMENT = {

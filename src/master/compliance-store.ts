@@ -2,8 +2,9 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { COMPLIANCE_INDEX_NAMES, ComplianceIndex } from './compliance-index';
 import {
-  ACCOUNT_INDEX_NAME, EVENTS_TTL_ATTRIBUTE, RULE_INDEX_NAME, SCOPE_INDEX_ATTRIBUTES, STATUS_INDEX_ATTRIBUTES, STATUS_INDEX_NAME,
+  EVENTS_TTL_ATTRIBUTE, SCOPE_INDEX_ATTRIBUTES, STATUS_INDEX_ATTRIBUTES, STATUS_INDEX_NAME,
 } from '../contract/table-names';
 
 /** How the store's tables are built. */
@@ -15,7 +16,14 @@ export interface ComplianceStoreOptions {
    * Off without the archive: a stream nobody reads is free, but it is one more thing to explain.
    */
   readonly historyStream?: boolean;
+  /** The account and rule indexes to create. @default none */
+  readonly indexes?: readonly ComplianceIndex[];
 }
+
+const SCOPE_PARTITION_KEYS: Readonly<Record<ComplianceIndex, string>> = {
+  [ComplianceIndex.BY_ACCOUNT]: 'account_shard',
+  [ComplianceIndex.BY_RULE]: 'rule_shard',
+};
 
 /** The two tables of the compliance store. */
 export interface ComplianceStore {
@@ -54,20 +62,16 @@ export function createComplianceStore(scope: Construct, options: ComplianceStore
       sortKey: { name: 'status_sort', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: STATUS_INDEX_ATTRIBUTES,
-    }, {
-      indexName: ACCOUNT_INDEX_NAME,
-      // Sharded like the status index, so a first recording of one large account spreads over 16 partitions.
-      partitionKey: { name: 'account_shard', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'account_sort', type: dynamodb.AttributeType.STRING },
+    },
+    // Sharded like the status index (so a first recording of one large account spreads over 16 partitions), and
+    // sorted on its sort key, which every item carries anyway.
+    ...(options.indexes ?? []).map((index) => ({
+      indexName: COMPLIANCE_INDEX_NAMES[index],
+      partitionKey: { name: SCOPE_PARTITION_KEYS[index], type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'status_sort', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: SCOPE_INDEX_ATTRIBUTES,
-    }, {
-      indexName: RULE_INDEX_NAME,
-      partitionKey: { name: 'rule_shard', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'rule_sort', type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.INCLUDE,
-      nonKeyAttributes: SCOPE_INDEX_ATTRIBUTES,
-    }],
+    }))],
   });
 
   const eventsTable = new dynamodb.TableV2(scope, 'EventsTable', {

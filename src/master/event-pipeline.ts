@@ -12,7 +12,7 @@ import { createDeadLetterQueue, queueEncryption } from '../common/dead-letter-qu
 import { createMonitoringFunction } from '../common/monitoring-function';
 import { ACCEPTED_SOURCES, ACCEPTED_SSM_DETAIL_TYPES, CONFIG_SOURCES, SSM_SOURCE } from '../contract/event-sources';
 import { functionEnvironment } from '../contract/function-environments';
-import { RULE_INDEX_NAME } from '../contract/table-names';
+import { STATUS_INDEX_NAME } from '../contract/table-names';
 import { HandleConfigEventsFunction } from '../handlers/handle-config-events-function';
 
 /** The handler's timeout: a batch of 100 records takes a few seconds; the rest is headroom for throttling retries. */
@@ -147,10 +147,10 @@ function grantHandler(handler: lambda.Function, deadLetterQueue: sqs.IQueue, opt
     // The base tables: the handler reads items by key and queries a resource's partition.
     resources: [options.complianceTable.tableArn, options.eventsTable.tableArn],
   }));
-  // The rule index, to find the non-compliant item a remediation execution acted on (apply-remediation-result.ts).
+  // The status index, to find the non-compliant item a remediation execution acted on (apply-remediation-result.ts).
   handler.addToRolePolicy(new iam.PolicyStatement({
     actions: ['dynamodb:Query'],
-    resources: [`${options.complianceTable.tableArn}/index/${RULE_INDEX_NAME}`],
+    resources: [`${options.complianceTable.tableArn}/index/${STATUS_INDEX_NAME}`],
   }));
   // Unprocessable records go to the dead-letter queue with their reason, sent by the handler itself.
   handler.addToRolePolicy(new iam.PolicyStatement({

@@ -10,7 +10,7 @@ const INDEX_ATTRIBUTES = ['account', 'region', 'resource_id', 'resource_type', '
 /** A synthesized ConfigMonitoringMaster, with a seed-style named Table beside it, and the logical ids of its tables. */
 function synthesizeMaster() {
   const stack = new Stack(new App(), 'Master', { env: { account: '111111111111', region: 'eu-west-1' } });
-  const master = new ConfigMonitoringMaster(stack, 'Monitoring', { organizationId: 'o-a1b2c3d4e5' });
+  const master = new ConfigMonitoringMaster(stack, 'Monitoring', { organizationId: 'o-a1b2c3d4e5', complianceApi: {} });
   const seed = new dynamodb.Table(stack, 'SeedTable', {
     tableName: 'ConfigCompliance',
     partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },

@@ -2,7 +2,7 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { ConfigMonitoringMaster, ConfigMonitoringMasterProps } from '../../src';
+import { ComplianceIndex, ConfigMonitoringMaster, ConfigMonitoringMasterProps } from '../../src';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 const ORG = 'o-a1b2c3d4e5';
@@ -40,25 +40,46 @@ describe('compliance store, defaults', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 0);
   });
 
-  test('ComplianceTable: pk/sk, the sharded status, account and rule indexes with the contract projections', () => {
+  const index = (IndexName: string, hash: string, range: string, NonKeyAttributes: string[]) => ({
+    IndexName,
+    KeySchema: [{ AttributeName: hash, KeyType: 'HASH' }, { AttributeName: range, KeyType: 'RANGE' }],
+    Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes },
+  });
+  const statusIndex = index('ConfigCompliance-Index', 'status_shard', 'status_sort',
+    ['account', 'region', 'resource_id', 'resource_type', 'config_rule_name', 'compliance_status', 'last_evaluated']);
+  // Never last_evaluated: a refresh of the same status must cost these indexes no write.
+  const scope = ['account', 'region', 'resource_type', 'resource_id', 'config_rule_name', 'compliance_status'];
+  const accountIndex = index('ConfigComplianceByAccount-Index', 'account_shard', 'status_sort', scope);
+  const ruleIndex = index('ConfigComplianceByRule-Index', 'rule_shard', 'status_sort', scope);
+
+  test('ComplianceTable: pk/sk and the sharded status index with the contract projection, and no index by account or rule without an API', () => {
     const table = tableLike(template, 'MonitoringComplianceTable');
     expect(table.Properties.KeySchema).toEqual(KEYS);
-    expect(table.Properties.AttributeDefinitions).toEqual(['pk', 'sk', 'status_shard', 'status_sort', 'account_shard', 'account_sort', 'rule_shard', 'rule_sort']
+    expect(table.Properties.AttributeDefinitions).toEqual(['pk', 'sk', 'status_shard', 'status_sort']
       .map((AttributeName) => ({ AttributeName, AttributeType: 'S' })));
-    const scope = ['account', 'region', 'resource_type', 'resource_id', 'config_rule_name', 'compliance_status'];
-    const index = (IndexName: string, hash: string, range: string, NonKeyAttributes: string[]) => ({
-      IndexName,
-      KeySchema: [{ AttributeName: hash, KeyType: 'HASH' }, { AttributeName: range, KeyType: 'RANGE' }],
-      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes },
-    });
-    expect(table.Properties.GlobalSecondaryIndexes).toEqual([
-      index('ConfigCompliance-Index', 'status_shard', 'status_sort',
-        ['account', 'region', 'resource_id', 'resource_type', 'config_rule_name', 'compliance_status', 'last_evaluated']),
-      // Never last_evaluated: a refresh of the same status must cost these indexes no write.
-      index('ConfigComplianceByAccount-Index', 'account_shard', 'account_sort', scope),
-      index('ConfigComplianceByRule-Index', 'rule_shard', 'rule_sort', scope),
-    ]);
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual([statusIndex]);
     expect(table.Properties.TimeToLiveSpecification).toBeUndefined();
+  });
+
+  test('with the compliance API: the account and rule indexes too, sorted on the status index\'s sort key', () => {
+    const table = tableLike(synth({ complianceApi: {} }).template, 'MonitoringComplianceTable');
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual([statusIndex, accountIndex, ruleIndex]);
+    expect(table.Properties.AttributeDefinitions.map((d: { AttributeName: string }) => d.AttributeName))
+      .toEqual(['pk', 'sk', 'status_shard', 'status_sort', 'account_shard', 'rule_shard']);
+  });
+
+  test('complianceIndexes chooses the indexes, with or without the API (one at a time, as CloudFormation adds them)', () => {
+    const withApiOneIndex = tableLike(synth({ complianceApi: {}, complianceIndexes: [ComplianceIndex.BY_RULE] }).template, 'MonitoringComplianceTable');
+    expect(withApiOneIndex.Properties.GlobalSecondaryIndexes).toEqual([statusIndex, ruleIndex]);
+    const withoutApi = tableLike(synth({ complianceIndexes: [ComplianceIndex.BY_ACCOUNT] }).template, 'MonitoringComplianceTable');
+    expect(withoutApi.Properties.GlobalSecondaryIndexes).toEqual([statusIndex, accountIndex]);
+  });
+
+  test('complianceIndexes rejects a repeated or unknown index, naming the prop and the fix', () => {
+    expect(() => synth({ complianceIndexes: [ComplianceIndex.BY_RULE, ComplianceIndex.BY_RULE] }))
+      .toThrow('complianceIndexes lists ComplianceIndex.BY_RULE twice: list each index once');
+    expect(() => synth({ complianceIndexes: ['BY_REGION' as ComplianceIndex] }))
+      .toThrow("complianceIndexes has 'BY_REGION', which is no index: use ComplianceIndex.BY_ACCOUNT or ComplianceIndex.BY_RULE");
   });
 
   test('EventsTable: pk/sk and TTL on expires_at', () => {

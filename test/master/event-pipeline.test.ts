@@ -70,14 +70,14 @@ describe('event pipeline, defaults', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: logGroup } } });
   });
 
-  test('the SQS event source: batch 100, window 10 s, concurrency 5, partial batch responses', () => {
+  test('the SQS event source: batch 100, window 60 s, concurrency 20, partial batch responses', () => {
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [buffer, 'Arn'] },
       FunctionName: { Ref: fn },
       BatchSize: 100,
-      MaximumBatchingWindowInSeconds: 10,
-      ScalingConfig: { MaximumConcurrency: 5 },
+      MaximumBatchingWindowInSeconds: 60,
+      ScalingConfig: { MaximumConcurrency: 20 },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
@@ -85,7 +85,7 @@ describe('event pipeline, defaults', () => {
   test('the buffer queue: visibility timeout at least 6 × the function timeout (plus the window), DLQ after 5 receives', () => {
     const queue = template.findResources('AWS::SQS::Queue')[buffer];
     expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * HANDLER_TIMEOUT_SECONDS);
-    expect(queue.Properties.VisibilityTimeout).toBe(6 * HANDLER_TIMEOUT_SECONDS + 10);
+    expect(queue.Properties.VisibilityTimeout).toBe(6 * HANDLER_TIMEOUT_SECONDS + 60);
     expect(queue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 5 });
     expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
   });
@@ -180,7 +180,7 @@ describe('event pipeline, defaults', () => {
     expect(byAction('dynamodb:Query').filter((s) => s.Action === 'dynamodb:Query')).toEqual([{
       Effect: 'Allow',
       Action: 'dynamodb:Query',
-      Resource: { 'Fn::Join': ['', [tables[0], '/index/ConfigComplianceByRule-Index']] },
+      Resource: { 'Fn::Join': ['', [tables[0], '/index/ConfigCompliance-Index']] },
     }]);
     expect(byAction('sqs:SendMessage')).toEqual([{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [dlq, 'Arn'] } }]);
     expect(byAction('sns:Publish')).toEqual([{ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: topic } }]);

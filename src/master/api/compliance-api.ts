@@ -13,13 +13,12 @@ import { createMonitoringFunction, FUNCTION_LOG_RETENTION } from '../../common/m
 import { acknowledgeNagFinding } from '../../common/nag-acknowledgement';
 import { validateIntegerInRange } from '../../common/validation';
 import { functionEnvironment } from '../../contract/function-environments';
-import { COMPLIANCE_TABLE_INDEXES, FLEET_COVERAGE_PARTITION_KEY } from '../../contract/table-names';
+import { FLEET_COVERAGE_PARTITION_KEY, STATUS_INDEX_NAME } from '../../contract/table-names';
 import { ComplianceApiFunction } from '../../handlers/compliance-api-function';
+import { COMPLIANCE_INDEX_NAMES, type ComplianceIndex } from '../compliance-index';
 
 // Routes follow src/runtime/api/router.ts: change both sides together. Index names come from the contract.
 
-/** The indexes the function queries: the status index and the account and rule indexes (README, compliance API). */
-export const COMPLIANCE_API_INDEXES: readonly string[] = COMPLIANCE_TABLE_INDEXES;
 
 /** The stage every route is deployed to: the first path segment of the API's URL. */
 export const COMPLIANCE_API_STAGE = 'v1';
@@ -39,6 +38,8 @@ export interface ComplianceApiProps extends ComplianceApiOptions {
   readonly eventsTable: dynamodb.ITableV2;
   /** Serve `GET /coverage`, the fleet coverage snapshot. @default false */
   readonly fleetCoverage?: boolean;
+  /** The account and rule indexes the table has: the function plans its queries with these. */
+  readonly indexes: readonly ComplianceIndex[];
   /** The key of the tables (and of the API's log groups). @default - AWS-managed keys */
   readonly encryptionKey?: kms.IKey;
   /** @default RemovalPolicy.RETAIN */
@@ -100,6 +101,7 @@ export class ComplianceApi extends Construct {
       environment: functionEnvironment('ComplianceApi', {
         complianceTableName: props.complianceTable.tableName,
         eventsTableName: props.eventsTable.tableName,
+        scopeIndexes: props.indexes.join(','),
       }),
     });
     this.handler = handler;
@@ -234,7 +236,9 @@ function grantReads(handler: lambda.Function, props: ComplianceApiProps): void {
   handler.addToRolePolicy(new iam.PolicyStatement({
     actions: ['dynamodb:Query'],
     resources: [
-      ...COMPLIANCE_API_INDEXES.map((index) => `${props.complianceTable.tableArn}/index/${index}`),
+      // The status index and whichever account and rule indexes the table has.
+      ...[STATUS_INDEX_NAME, ...props.indexes.map((index) => COMPLIANCE_INDEX_NAMES[index])]
+        .map((index) => `${props.complianceTable.tableArn}/index/${index}`),
       props.eventsTable.tableArn,
     ],
   }));

@@ -3,7 +3,7 @@ import { ApiError } from './api-error';
 import { readAll, readMergedPage, type Item } from './merged-query';
 import { decodePageToken, encodePageToken, queryFingerprint } from './page-token';
 import type { ComplianceFilters } from './parameters';
-import { planQuery, STATUS_INDEX, type QueryPlan } from './query-plan';
+import { planQuery, STATUS_INDEX, type AvailableIndexes, type QueryPlan } from './query-plan';
 import { isStale, readCoverageSnapshot, type CoverageSnapshot } from '../fleet/coverage-snapshot';
 import { COMPLIANCE_STATUSES, type ComplianceStatus } from '../models/compliance-result';
 import { RESOURCE_MARKER_SK, isRuleSortKey, resourceKey, type ResourceIdentity } from '../store/keys';
@@ -43,6 +43,8 @@ const GROUP_ATTRIBUTES: Record<SummaryGroup, string> = {
 export interface ComplianceQueriesOptions {
   readonly complianceTableName: string;
   readonly eventsTableName: string;
+  /** The account and rule indexes the table has. @default both */
+  readonly indexes?: AvailableIndexes;
   /** Items a list or history request may evaluate before it returns a (shorter) page with a token. */
   readonly evaluationBudget?: number;
   /** For history: items whose `expires_at` is before now are filtered out (TTL deletes lazily). */
@@ -67,7 +69,7 @@ export class ComplianceQueries {
 
   /** `GET /compliance`: one page of the items matching every filter, in the chosen index's sort order. */
   async listCompliance(filters: ComplianceFilters, limit: number, nextToken: string | undefined): Promise<Page<ComplianceListItem>> {
-    const plan = planQuery(filters);
+    const plan = planQuery(filters, this.options.indexes);
     const fingerprint = queryFingerprint(['compliance', plan.index.name, filters]);
     const key = decodePageToken(nextToken, fingerprint, { [plan.index.sortKey]: 'sort', pk: 'partition', sk: 'sort' });
     const after = key ? { sort: key[plan.index.sortKey], pk: key.pk, sk: key.sk } : undefined;
@@ -89,7 +91,7 @@ export class ComplianceQueries {
    * cost is that of reading the matching index partitions once (DynamoDB bills the bytes read, not those returned).
    */
   async summary(filters: ComplianceFilters, groupBy: SummaryGroup | undefined): Promise<ComplianceSummary> {
-    const plan = planQuery(filters);
+    const plan = planQuery(filters, this.options.indexes);
     const statusOfPartition = (partition: string) => (plan.index === STATUS_INDEX ? partition.slice(0, partition.lastIndexOf('#')) as ComplianceStatus : undefined);
     const countOnly = groupBy === undefined && plan.index === STATUS_INDEX;
     const groupAttribute = groupBy ? GROUP_ATTRIBUTES[groupBy] : undefined;
@@ -156,7 +158,7 @@ export class ComplianceQueries {
         config_rule_name: item.config_rule_name,
         compliance_status: item.compliance_status,
         last_evaluated: item.last_evaluated,
-        compliance_details: parseDetails(item.compliance_details),
+        compliance_details: { annotation: item.annotation, config_rule_arn: item.config_rule_arn, source: item.source },
       })),
     };
   }
@@ -259,15 +261,6 @@ function toListItem(item: Item): ComplianceListItem {
     compliance_status: item.compliance_status as ComplianceStatus,
     last_evaluated: item.last_evaluated as number,
   };
-}
-
-function parseDetails(details: unknown): unknown {
-  if (typeof details !== 'string') return details;
-  try {
-    return JSON.parse(details);
-  } catch {
-    return details;
-  }
 }
 
 function sleep(ms: number): Promise<void> {

@@ -4,7 +4,7 @@ import type { WriteContext } from './write-context';
 import type { ComplianceResult, ComplianceStatus } from '../models/compliance-result';
 import type { Logger } from '../observability/logger';
 import {
-  complianceDetails, notificationKey, toComplianceItem, type ComplianceItem, type PendingNotification, type ResourceMarker,
+  descriptionOf, notificationKey, toComplianceItem, withinWriteUnit, type ComplianceItem, type PendingNotification, type ResourceMarker,
 } from '../store/compliance-item';
 import { deletionOrder, evaluationOrder } from '../store/evaluation-order';
 import { resourceKey, ruleSortKey } from '../store/keys';
@@ -52,7 +52,7 @@ export async function applyComplianceResult(
 ): Promise<ComplianceWriteResult> {
   const pk = resourceKey(result);
   const sk = ruleSortKey(result.configRuleName);
-  let [stored, marker] = await Promise.all([context.compliance.get(pk, sk), context.compliance.getResourceMarker(pk)]);
+  let { item: stored, marker } = await context.compliance.readRule(pk, sk);
   await recordEvaluation(result, knownPredecessor(result, trusted(stored, context), trustedMarker(marker, context)), context);
 
   const key = notificationKey({ at_ms: result.evaluatedAtMs, to: result.complianceStatus });
@@ -63,7 +63,7 @@ export async function applyComplianceResult(
     if (stored && deletedAtMs !== undefined && stored.retired_at_ms === undefined && stored.evaluated_at_ms <= deletedAtMs) {
       // A deletion swept before this item existed, or a crash came between; retire it now.
       await context.compliance.retireIfNotNewer(pk, sk, deletedAtMs);
-      stored = await context.compliance.get(pk, sk);
+      ({ item: stored, marker } = await context.compliance.readRule(pk, sk));
       continue;
     }
     if (deletedAtMs !== undefined && result.evaluatedAtMs <= deletedAtMs) {
@@ -82,13 +82,12 @@ export async function applyComplianceResult(
       to: result.complianceStatus,
       at_ms: result.evaluatedAtMs,
       lease_until_ms: leaseUntil,
-      details: complianceDetails(result),
     } : undefined;
     // A deletion sweeping concurrently retires only the live items it lists: not one that was absent or retired.
     const unseenBySweep = !stored || stored.retired_at_ms !== undefined || !trusted(stored, context);
-    const item = nextItem(result, stored, owed, context);
+    const item = nextItem(result, stored, owed);
     if (!(await context.compliance.replace(item, stored))) {
-      [stored, marker] = await Promise.all([context.compliance.get(pk, sk), context.compliance.getResourceMarker(pk)]);
+      ({ item: stored, marker } = await context.compliance.readRule(pk, sk));
       continue;
     }
     stored = item;
@@ -96,11 +95,12 @@ export async function applyComplianceResult(
     outcome = changed ? 'transition' : 'refreshed';
     if (unseenBySweep) {
       // A deletion that wrote its marker after our read may have swept before this write: retire the item ourselves.
-      marker = await context.compliance.getResourceMarker(pk);
+      const reread = await context.compliance.readRule(pk, sk);
+      marker = reread.marker;
       const deleted = trustedMarker(marker, context)?.deleted_at_ms;
       if (deleted !== undefined && deleted >= result.evaluatedAtMs) {
         await context.compliance.retireIfNotNewer(pk, sk, deleted);
-        stored = await context.compliance.get(pk, sk);
+        ({ item: stored, marker } = await context.compliance.readRule(pk, sk));
         outcome = 'retired';
       }
     }
@@ -141,17 +141,25 @@ function knownPredecessor(
   return NOTHING_BEFORE;
 }
 
-/** The new current state: the evaluation, the notifications still owed, the remediation link. */
-function nextItem(
-  result: ComplianceResult, stored: ComplianceItem | undefined, owed: PendingNotification | undefined, context: WriteContext,
-): ComplianceItem {
-  const notifications = { ...stored?.notifications, ...(owed ? { [notificationKey(owed)]: owed } : {}) };
+/**
+ * The new current state: the evaluation, the notifications still owed, the remediation link, within one write unit.
+ * A notification still owed for the evaluation being replaced takes that evaluation's description along.
+ */
+function nextItem(result: ComplianceResult, stored: ComplianceItem | undefined, owed: PendingNotification | undefined): ComplianceItem {
+  const notifications: Record<string, PendingNotification> = {};
+  for (const [key, pending] of Object.entries(stored?.notifications ?? {})) {
+    const describesStored = pending.described === undefined && stored !== undefined && key === notificationKey({
+      at_ms: stored.evaluated_at_ms, to: stored.compliance_status,
+    });
+    notifications[key] = describesStored ? { ...pending, described: descriptionOf(stored) } : pending;
+  }
+  if (owed) notifications[notificationKey(owed)] = owed;
   const item: ComplianceItem = {
-    ...toComplianceItem(result, context.now()),
+    ...toComplianceItem(result),
     version: (stored?.version ?? 0) + 1,
     ...(Object.keys(notifications).length ? { notifications } : {}),
   };
-  return withRemediation(item, stored, owed);
+  return withinWriteUnit(withRemediation(item, stored, owed));
 }
 
 /**

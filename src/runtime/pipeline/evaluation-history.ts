@@ -11,6 +11,9 @@ export interface KnownPredecessor {
   readonly status: string;
 }
 
+// PutEvaluations' limit; a longer one can only come from a forged or malformed event.
+const MAX_ANNOTATION_LENGTH = 256;
+
 export const NOTHING_BEFORE: KnownPredecessor = { order: NO_PREDECESSOR, status: 'NONE' };
 
 /**
@@ -42,6 +45,8 @@ export async function recordEvaluation(result: ComplianceResult, known: KnownPre
     prev_order: known.order,
     recorded_at: context.now().toISOString(),
     source_event_id: result.sourceEventId,
+    // Whole here, where the compliance item may carry it shortened (compliance-item.ts); Config caps it at 256 characters.
+    ...(result.annotation ? { annotation: result.annotation.slice(0, MAX_ANNOTATION_LENGTH) } : {}),
   };
   await context.evaluations.write(record);
 

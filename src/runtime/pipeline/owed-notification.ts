@@ -1,7 +1,7 @@
 import { isPermanentPublishError } from './transition-notifier';
 import type { WriteContext } from './write-context';
 import type { Logger } from '../observability/logger';
-import { notificationKey, type ComplianceItem, type PendingNotification } from '../store/compliance-item';
+import { descriptionOf, notificationKey, type ComplianceItem, type PendingNotification } from '../store/compliance-item';
 
 /** A delivery found its notification being sent by another live invocation: retried once the lease has run out. */
 export class NotificationInFlight extends Error {
@@ -35,10 +35,9 @@ export async function sendOwedNotification(
     lease = now + context.notificationLeaseMs;
     if (!(await context.compliance.setNotificationLease(item.pk, item.sk, key, owed.lease_until_ms, lease))) throw new NotificationInFlight(key);
   }
-  const message = { ...item, compliance_details: owed.details };
   let outcome: NotificationOutcome = 'sent';
   try {
-    await context.notifier.notify(message, owed);
+    await context.notifier.notify(item, owed, owed.described ?? descriptionOf(item));
   } catch (error) {
     if (!isPermanentPublishError(error)) {
       // Given back, so the redelivered record sends it without waiting for the lease (unless this write fails too).

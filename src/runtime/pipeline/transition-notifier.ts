@@ -1,6 +1,6 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { snsAttributeValue, snsSubject } from './sns-text';
-import type { ComplianceItem, PendingTransition } from '../store/compliance-item';
+import type { ComplianceItem, EvaluationDescription, PendingTransition } from '../store/compliance-item';
 import type { ExecutionRecord, RemediationLink } from '../store/remediation-repository';
 
 /**
@@ -31,9 +31,9 @@ export function resolvedRemediation(item: ComplianceItem, transition: PendingTra
 export class TransitionNotifier {
   constructor(private readonly client: SNSClient, private readonly topicArn: string) {}
 
-  async notify(item: ComplianceItem, transition: PendingTransition): Promise<void> {
+  /** @param details the notified evaluation's annotation and rule ARN (the item may hold a newer evaluation by now) */
+  async notify(item: ComplianceItem, transition: PendingTransition, details: EvaluationDescription): Promise<void> {
     const previous = transition.from ?? 'NONE';
-    const details = JSON.parse(item.compliance_details) as { annotation?: string; config_rule_arn?: string };
     const attribute = (value: string) => ({ DataType: 'String', StringValue: snsAttributeValue(value) });
     const remediation = resolvedRemediation(item, transition);
     await this.client.send(new PublishCommand({

@@ -1,6 +1,6 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { TransitionNotifier } from '../pipeline/transition-notifier';
-import type { ComplianceItem, PendingTransition } from '../store/compliance-item';
+import type { ComplianceItem, EvaluationDescription, PendingTransition } from '../store/compliance-item';
 
 /**
  * The event handler's notifier, silenced during the first complete reconciliation pass.
@@ -17,8 +17,8 @@ export class BaselineNotifier extends TransitionNotifier {
     super(client, topicArn);
   }
 
-  async notify(item: ComplianceItem, transition: PendingTransition): Promise<void> {
+  async notify(item: ComplianceItem, transition: PendingTransition, details: EvaluationDescription): Promise<void> {
     if (this.baseline) return;
-    await super.notify(item, transition);
+    await super.notify(item, transition, details);
   }
 }

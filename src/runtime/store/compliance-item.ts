@@ -1,4 +1,5 @@
 import { scopeIndexAttributes, type ScopeIndexAttributes } from './index-keys';
+import { itemBytes } from './item-size';
 import { resourceKey, ruleSortKey, statusShard, statusSortKey } from './keys';
 import type { ComplianceResult, ComplianceStatus } from '../models/compliance-result';
 
@@ -17,8 +18,17 @@ export interface PendingTransition {
 export interface PendingNotification extends PendingTransition {
   /** Until then the invocation that committed or claimed it is sending it; after, any delivery of it may claim it. */
   readonly lease_until_ms: number;
-  /** The evaluation's `compliance_details`: the message describes this evaluation even once a newer one is stored. */
-  readonly details: string;
+  /**
+   * The evaluation's own annotation and rule ARN, copied here only once a newer evaluation replaces the item's (the
+   * message describes this evaluation): while the item is still this evaluation, they are the item's own.
+   */
+  readonly described?: EvaluationDescription;
+}
+
+/** What a message says of an evaluation besides its status. */
+export interface EvaluationDescription {
+  readonly annotation?: string;
+  readonly config_rule_arn?: string;
 }
 
 /** The stored shape of one (resource, rule) compliance item: the attribute names platform teams already query plus the keys. */
@@ -33,11 +43,14 @@ export interface ComplianceItem extends Partial<ScopeIndexAttributes> {
   readonly compliance_status: ComplianceStatus;
   readonly last_evaluated: number;
   readonly evaluated_at_ms: number;
-  readonly compliance_details: string;
+  /** Config's annotation, shortened only if the item would exceed one write unit (the evaluation log keeps it whole). */
+  readonly annotation?: string;
+  readonly config_rule_arn?: string;
+  /** `event` (a forwarded Config event) or `reconciliation` (read from the aggregator). */
+  readonly source: ComplianceResult['origin'];
   /** Absent on a retired item: it leaves the status index with it. */
   readonly status_shard?: string;
   readonly status_sort: string;
-  readonly updated_at: string;
   /** Bumped by every write of the item: writes that replace it are conditional on the version they read. */
   readonly version?: number;
   /** Owed notifications, by `notificationKey`. */
@@ -57,19 +70,12 @@ export function notificationKey(transition: Pick<PendingTransition, 'at_ms' | 't
   return `${transition.at_ms}#${transition.to}`;
 }
 
-export function complianceDetails(result: ComplianceResult): string {
-  return JSON.stringify({
-    annotation: result.annotation,
-    config_rule_arn: result.configRuleArn,
-    result_recorded_time: result.resultRecordedTime,
-    config_rule_invoked_time: result.configRuleInvokedTime,
-    ordering_timestamp: result.orderingTimestamp,
-    source_event_id: result.sourceEventId,
-    source: result.origin,
-  });
+/** The annotation and rule ARN of the evaluation an item holds. */
+export function descriptionOf(item: ComplianceItem): EvaluationDescription {
+  return { annotation: item.annotation, config_rule_arn: item.config_rule_arn };
 }
 
-export function toComplianceItem(result: ComplianceResult, now: Date): ComplianceItem {
+export function toComplianceItem(result: ComplianceResult): ComplianceItem {
   const pk = resourceKey(result);
   const sk = ruleSortKey(result.configRuleName);
   const item = {
@@ -83,10 +89,38 @@ export function toComplianceItem(result: ComplianceResult, now: Date): Complianc
     compliance_status: result.complianceStatus,
     last_evaluated: Math.floor(result.evaluatedAtMs / 1000),
     evaluated_at_ms: result.evaluatedAtMs,
-    compliance_details: complianceDetails(result),
+    ...(result.annotation ? { annotation: result.annotation } : {}),
+    ...(result.configRuleArn ? { config_rule_arn: result.configRuleArn } : {}),
+    source: result.origin,
     status_shard: statusShard(result.complianceStatus, pk, sk),
     status_sort: statusSortKey(result, result.configRuleName),
-    updated_at: now.toISOString(),
   };
   return { ...item, ...scopeIndexAttributes(item) };
+}
+
+/** One write unit: DynamoDB bills every started KB of the larger of the item's old and new images. */
+export const ITEM_BYTES_BUDGET = 1024;
+const ELLIPSIS = '\u2026';
+
+/**
+ * The item as written: its annotation shortened (ending in an ellipsis) when the whole item would exceed one write
+ * unit. Only an unusually long annotation together with owed notifications or a remediation link ever needs it.
+ */
+export function withinWriteUnit(item: ComplianceItem): ComplianceItem {
+  const excess = itemBytes(item as unknown as Record<string, unknown>) - ITEM_BYTES_BUDGET;
+  if (excess <= 0 || !item.annotation) return item;
+  const keep = Buffer.byteLength(item.annotation, 'utf8') - excess - Buffer.byteLength(ELLIPSIS, 'utf8');
+  const { annotation, ...rest } = item;
+  return keep > 0 ? { ...rest, annotation: `${truncateToBytes(annotation, keep)}${ELLIPSIS}` } : rest;
+}
+
+function truncateToBytes(text: string, bytes: number): string {
+  let kept = '';
+  let used = 0;
+  for (const character of text) {
+    used += Buffer.byteLength(character, 'utf8');
+    if (used > bytes) break;
+    kept += character;
+  }
+  return kept;
 }

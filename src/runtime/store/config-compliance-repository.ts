@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ComplianceItem, ResourceMarker } from './compliance-item';
 import { sendConditionalWrite } from './conditional-write';
 import { RESOURCE_MARKER_SK, isRuleSortKey } from './keys';
@@ -10,17 +10,31 @@ import { RESOURCE_MARKER_SK, isRuleSortKey } from './keys';
 export class ConfigComplianceRepository {
   constructor(private readonly client: DynamoDBDocumentClient, private readonly tableName: string) {}
 
-  /** Strongly consistent: the write that follows is conditional on exactly this state. */
-  async get(pk: string, sk: string): Promise<ComplianceItem | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }));
-    return Item as ComplianceItem | undefined;
-  }
-
-  async getResourceMarker(pk: string): Promise<ResourceMarker | undefined> {
-    const { Item } = await this.client.send(new GetCommand({
-      TableName: this.tableName, Key: { pk, sk: RESOURCE_MARKER_SK }, ConsistentRead: true,
-    }));
-    return Item as ResourceMarker | undefined;
+  /**
+   * The rule's item and the resource's deletion marker, in one strongly consistent Query (the write that follows is
+   * conditional on exactly this state): the marker's sort key `RESOURCE` sorts before every `RULE#…`, so the range
+   * from the marker to the rule holds both, and the rules that sort between them (a few small items: one read unit
+   * covers 4 KB of them).
+   */
+  async readRule(pk: string, sk: string): Promise<{ item?: ComplianceItem; marker?: ResourceMarker }> {
+    let item: ComplianceItem | undefined;
+    let marker: ResourceMarker | undefined;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :marker AND :rule',
+        ExpressionAttributeValues: { ':pk': pk, ':marker': RESOURCE_MARKER_SK, ':rule': sk },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }));
+      for (const found of page.Items ?? []) {
+        if (found.sk === sk) item = found as ComplianceItem;
+        else if (found.sk === RESOURCE_MARKER_SK) marker = found as ResourceMarker;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return { item, marker };
   }
 
   /**

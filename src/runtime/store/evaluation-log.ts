@@ -15,6 +15,7 @@ export interface EvaluationRecord extends HistoryRecord {
   readonly prev_order: number;
   /** When the master learnt of it (ISO-8601): later than `event_time` for an evaluation that arrived late. */
   readonly recorded_at: string;
+  readonly annotation?: string;
 }
 
 /** A neighbour in the order: an evaluation of the same rule, or a deletion of the resource (status NONE). */

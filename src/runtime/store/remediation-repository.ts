@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { sendConditionalWrite } from './conditional-write';
-import { shardKeys } from './index-keys';
-import { RULE_INDEX_NAME } from '../../contract/table-names';
+import { statusShardKeys } from './keys';
+import { STATUS_INDEX_NAME } from '../../contract/table-names';
 
 /** The sort key of an execution's own record in the events table. */
 export const EXECUTION_SK = 'EXECUTION';
@@ -128,21 +128,21 @@ export class RemediationRepository {
   }
 
   /**
-   * The NON_COMPLIANT items of one rule and resource type in one account and region: the rule index (every shard,
-   * narrowed by the sort key prefix account, region, resource type; filtered on the status), then each item read
-   * from the table, since the index projects neither the evaluation time nor the remediation link.
+   * The NON_COMPLIANT items of one rule and resource type in one account and region: the status index (every
+   * NON_COMPLIANT shard, narrowed by the sort key prefix resource type, account, region; filtered on the rule), then
+   * each item read from the table, since the index projects neither the evaluation time nor the remediation link.
    */
   async nonCompliantItems(account: string, region: string, resourceType: string, configRuleName: string): Promise<LinkCandidate[]> {
-    const pages = await Promise.all(shardKeys(configRuleName).map(async (shard) => {
+    const pages = await Promise.all(statusShardKeys('NON_COMPLIANT').map(async (shard) => {
       const keys: Array<{ pk: string; sk: string }> = [];
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await this.client.send(new QueryCommand({
           TableName: this.complianceTable,
-          IndexName: RULE_INDEX_NAME,
-          KeyConditionExpression: 'rule_shard = :shard AND begins_with(rule_sort, :prefix)',
-          FilterExpression: 'compliance_status = :nc',
-          ExpressionAttributeValues: { ':shard': shard, ':prefix': `${account}#${region}#${resourceType}#`, ':nc': 'NON_COMPLIANT' },
+          IndexName: STATUS_INDEX_NAME,
+          KeyConditionExpression: 'status_shard = :shard AND begins_with(status_sort, :prefix)',
+          FilterExpression: 'config_rule_name = :rule',
+          ExpressionAttributeValues: { ':shard': shard, ':prefix': `${resourceType}#${account}#${region}#`, ':rule': configRuleName },
           ExclusiveStartKey: startKey,
         }));
         keys.push(...(page.Items ?? []).map((item) => ({ pk: item.pk as string, sk: item.sk as string })));

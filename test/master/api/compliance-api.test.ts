@@ -7,7 +7,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ACCOUNT_INDEX_NAME, RULE_INDEX_NAME, STATUS_INDEX_NAME } from '../../../src/contract/table-names';
-import { ComplianceApi, COMPLIANCE_API_INDEXES } from '../../../src/master/api/compliance-api';
+import { ComplianceApi } from '../../../src/master/api/compliance-api';
+import { ComplianceIndex } from '../../../src/master/compliance-index';
 import { ROUTES } from '../../../src/runtime/api/router';
 import { acknowledgements, describeViolations, guard, nag } from '../../support/policy-checks';
 
@@ -21,6 +22,7 @@ function tables(stack: Stack) {
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
   };
   return {
+    indexes: [ComplianceIndex.BY_ACCOUNT, ComplianceIndex.BY_RULE],
     complianceTable: new dynamodb.TableV2(stack, 'ComplianceTable', common),
     eventsTable: new dynamodb.TableV2(stack, 'EventsTable', common),
   };
@@ -131,13 +133,20 @@ describe('ComplianceApi defaults', () => {
     expect(actions.sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents'].sort());
     expect(actions).not.toContain('dynamodb:Scan');
     const resolved = JSON.stringify(stack.resolve(statements));
-    for (const index of COMPLIANCE_API_INDEXES) expect(resolved).toContain(`/index/${index}`);
+    for (const index of [STATUS_INDEX_NAME, ACCOUNT_INDEX_NAME, RULE_INDEX_NAME]) expect(resolved).toContain(`/index/${index}`);
     expect(resolved).not.toContain('/index/*');
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent(), AssumeRolePolicyDocument: Match.objectLike({}) });
   });
 
-  test('the construct and the handler name the same indexes', () => {
-    expect(COMPLIANCE_API_INDEXES).toEqual([STATUS_INDEX_NAME, ACCOUNT_INDEX_NAME, RULE_INDEX_NAME]);
+  test('with only the rule index, the role reads only the indexes that exist and the function is told which', () => {
+    const own = build({ indexes: [ComplianceIndex.BY_RULE] });
+    const policies = Object.values(own.template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes('HandlerRole'));
+    const resolved = JSON.stringify(own.stack.resolve(policies[0].Properties.PolicyDocument.Statement));
+    expect(resolved).toContain(`/index/${RULE_INDEX_NAME}`);
+    expect(resolved).toContain(`/index/${STATUS_INDEX_NAME}`);
+    expect(resolved).not.toContain(ACCOUNT_INDEX_NAME);
+    own.template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ SCOPE_INDEXES: 'BY_RULE' }) } });
   });
 
   test('grantInvoke allows execute-api:Invoke on exactly the four methods of the stage', () => {

@@ -4,7 +4,7 @@ import { recordingDocumentClient } from './support/recording-client';
 import { ComplianceQueries, type ComplianceListItem } from '../../../src/runtime/api/compliance-queries';
 import { compareBytes } from '../../../src/runtime/api/merged-query';
 import type { ComplianceFilters } from '../../../src/runtime/api/parameters';
-import { ACCOUNT_INDEX, RULE_INDEX, STATUS_INDEX, planQuery } from '../../../src/runtime/api/query-plan';
+import { ACCOUNT_INDEX, RULE_INDEX, STATUS_INDEX, availableIndexes, planQuery, type AvailableIndexes } from '../../../src/runtime/api/query-plan';
 import { COMPLIANCE_STATUSES } from '../../../src/runtime/models/compliance-result';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../support/local-dynamodb';
 import { masterTableSpecs } from '../../support/master-tables';
@@ -78,7 +78,7 @@ describe('listing walks every matching item exactly once, page after page', () =
     ['account and region', () => ({ account: someAccount(), region: 'ap-southeast-2' }), 13, ACCOUNT_INDEX],
     ['rule', () => ({ rule: 's3-bucket-versioning-enabled' }), 100, RULE_INDEX],
     ['rule, account and status', () => ({ rule: 'restricted-ssh', account: someAccount(), status: 'COMPLIANT' }), 3, RULE_INDEX],
-    ['resource type and account without status (64 shards, narrow prefix)', () => ({ resourceType: 'AWS::Logs::LogGroup', account: someAccount() }), 10, STATUS_INDEX],
+    ['resource type and account without status (the account\'s 16 shards, narrow prefix)', () => ({ resourceType: 'AWS::Logs::LogGroup', account: someAccount() }), 10, ACCOUNT_INDEX],
     ['region alone (filter on the 64 shards)', () => ({ region: 'eu-west-1' }), 100, STATUS_INDEX],
     ['one item per page', () => ({ status: 'INSUFFICIENT_DATA', resourceType: 'AWS::IAM::Role' }), 1, STATUS_INDEX],
     ['nothing matches', () => ({ rule: 'no-such-rule' }), 20, RULE_INDEX],
@@ -153,7 +153,7 @@ describe('listing walks every matching item exactly once, page after page', () =
     const fresh = await db.createTables();
     // Only the account index sees the item: it is written without status index keys, then its table item vanishes
     // from the BatchGetItem answer because the page reader asks for another table's items.
-    const { status_shard: _a, status_sort: _b, ...indexedOnly } = stale;
+    const { status_shard: _a, ...indexedOnly } = stale;
     await loadItems(db.documentClient, fresh.complianceTable, [indexedOnly]);
     const reader = new ComplianceQueries(recording.client, { complianceTableName: fresh.complianceTable, eventsTableName: fresh.eventsTable });
     const before = await reader.listCompliance({ account }, 10, undefined);
@@ -244,17 +244,36 @@ describe('query plans', () => {
     [{}, 'ConfigCompliance-Index', 64, undefined],
     [{ status: 'COMPLIANT' }, 'ConfigCompliance-Index', 16, undefined],
     [{ status: 'COMPLIANT', resourceType: 'AWS::S3::Bucket' }, 'ConfigCompliance-Index', 16, 'AWS::S3::Bucket#'],
-    [{ resourceType: 'AWS::S3::Bucket', account: '111111111111' }, 'ConfigCompliance-Index', 64, 'AWS::S3::Bucket#111111111111#'],
+    [{ resourceType: 'AWS::S3::Bucket', account: '111111111111' }, 'ConfigComplianceByAccount-Index', 16, 'AWS::S3::Bucket#111111111111#'],
+    [{ status: 'NON_COMPLIANT', resourceType: 'AWS::S3::Bucket', account: '111111111111' }, 'ConfigCompliance-Index', 16, 'AWS::S3::Bucket#111111111111#'],
     [{ account: '111111111111' }, 'ConfigComplianceByAccount-Index', 16, undefined],
     [{ account: '111111111111', status: 'NON_COMPLIANT' }, 'ConfigComplianceByAccount-Index', 16, undefined],
-    [{ account: '111111111111', region: 'eu-west-1', resourceType: 'AWS::S3::Bucket' }, 'ConfigComplianceByAccount-Index', 16, 'eu-west-1#AWS::S3::Bucket#'],
+    [{ account: '111111111111', region: 'eu-west-1', resourceType: 'AWS::S3::Bucket' }, 'ConfigComplianceByAccount-Index', 16, 'AWS::S3::Bucket#111111111111#eu-west-1#'],
     [{ rule: 'restricted-ssh' }, 'ConfigComplianceByRule-Index', 16, undefined],
-    [{ rule: 'restricted-ssh', account: '111111111111' }, 'ConfigComplianceByRule-Index', 16, '111111111111#'],
-    [{ rule: 'restricted-ssh', status: 'COMPLIANT', resourceType: 'AWS::EC2::SecurityGroup' }, 'ConfigComplianceByRule-Index', 16, undefined],
+    [{ rule: 'restricted-ssh', account: '111111111111' }, 'ConfigComplianceByRule-Index', 16, undefined],
+    [{ rule: 'restricted-ssh', status: 'COMPLIANT', resourceType: 'AWS::EC2::SecurityGroup' }, 'ConfigComplianceByRule-Index', 16, 'AWS::EC2::SecurityGroup#'],
   ] as [ComplianceFilters, string, number, string | undefined][])('%j reads %s (%d partitions, prefix %s)', (filters, index, partitions, prefix) => {
     const plan = planQuery(filters);
     expect(plan.index.name).toBe(index);
     expect(plan.partitions).toHaveLength(partitions);
     expect(plan.sortPrefix).toBe(prefix);
+  });
+
+  test.each([
+    [{ account: '111111111111' }, { byAccount: false, byRule: true }],
+    [{ rule: 'restricted-ssh', account: '111111111111' }, { byAccount: false, byRule: false }],
+    [{ rule: 'restricted-ssh' }, { byAccount: true, byRule: false }],
+  ] as [ComplianceFilters, AvailableIndexes][])('%j without the index it would read (%j) falls back to the status index', (filters, indexes) => {
+    const plan = planQuery(filters, indexes);
+    expect(plan.index.name).toBe('ConfigCompliance-Index');
+    expect(plan.partitions).toHaveLength(64);
+    expect(plan.filters).toEqual(filters);
+  });
+
+  test('reads the indexes the table has from the setting, and rejects a name it does not know', () => {
+    expect(availableIndexes('')).toEqual({ byAccount: false, byRule: false });
+    expect(availableIndexes('BY_RULE')).toEqual({ byAccount: false, byRule: true });
+    expect(availableIndexes('BY_ACCOUNT,BY_RULE')).toEqual({ byAccount: true, byRule: true });
+    expect(() => availableIndexes('BY_REGION')).toThrow("SCOPE_INDEXES has 'BY_REGION'");
   });
 });

@@ -238,6 +238,7 @@ describe('ComplianceApi handler module', () => {
       AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
       COMPLIANCE_TABLE_NAME: tables.complianceTable,
       EVENTS_TABLE_NAME: tables.eventsTable,
+      SCOPE_INDEXES: 'BY_ACCOUNT,BY_RULE',
       LOG_LEVEL: 'ERROR',
     });
     let handler: ((event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>) | undefined;

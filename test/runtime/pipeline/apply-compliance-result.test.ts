@@ -57,9 +57,11 @@ describe('applyComplianceResult', () => {
       last_evaluated: T0 / 1000,
     });
     expect(item.pending_transition).toBeUndefined();
-    expect(JSON.parse(item.compliance_details)).toMatchObject({ annotation: 'port 22 open to 0.0.0.0/0', source_event_id: `event-NON_COMPLIANT-${T0}` });
+    expect(item).toMatchObject({ annotation: 'port 22 open to 0.0.0.0/0', source: 'event' });
+    expect(item.compliance_details).toBeUndefined();
     const history = await harness.history();
     expect(history).toHaveLength(1);
+    expect(history[0].source_event_id).toBe(`event-NON_COMPLIANT-${T0}`);
     expect(history[0]).toMatchObject({ config_item_type: 'ComplianceChange', compliance_status: 'NON_COMPLIANT', previous_status: 'NONE', config_rule_name: 'restricted-ssh' });
     expect(history[0].expires_at).toBe(T0 / 1000 + 30 * 86400);
     const [notification] = harness.notifications();
@@ -195,6 +197,12 @@ describe('applyComplianceResult', () => {
     await expect(applyComplianceResult(evaluation('NON_COMPLIANT', T0), dying)).rejects.toThrow('Lambda timed out');
 
     await applyComplianceResult(evaluation('COMPLIANT', T0 + 1000), context);
+    // The item holds the newer evaluation now; the owed notification took its own evaluation's description along.
+    const [moved] = await harness.complianceItems();
+    expect(moved.annotation).toBeUndefined();
+    expect(moved.notifications[`${T0}#NON_COMPLIANT`].described).toEqual({
+      annotation: 'port 22 open to 0.0.0.0/0', config_rule_arn: 'arn:aws:config:eu-west-1:222222222222:config-rule/config-rule-abc123',
+    });
     // Redelivered while the lease still runs: not sent, and failed so SQS tries again.
     await expect(applyComplianceResult(evaluation('NON_COMPLIANT', T0), context)).rejects.toThrow('being sent by another invocation');
     clock += NOTIFICATION_LEASE_MS + 1;
@@ -203,6 +211,7 @@ describe('applyComplianceResult', () => {
     const history = (await harness.auditHistory()).map((h) => `${h.previous_status}->${h.compliance_status}`).sort();
     expect(history).toEqual(['NONE->NON_COMPLIANT', 'NON_COMPLIANT->COMPLIANT']);
     expect(harness.notifications().map((n) => n.MessageAttributes?.compliance_status?.StringValue)).toEqual(['COMPLIANT', 'NON_COMPLIANT']);
+    expect(JSON.parse(harness.notifications()[1].Message!).annotation).toBe('port 22 open to 0.0.0.0/0');
     expect((await harness.complianceItems())[0].notifications).toEqual({});
   });
 

@@ -251,7 +251,7 @@ describe('reconcile: the aggregator overrules what it should have reported by no
     const futureOver = truth.find((t) => t.resourceId === 'sg-0002')!;
     const flipped = (t: Truth) => (t.status === 'COMPLIANT' ? 'NON_COMPLIANT' : 'COMPLIANT');
     for (const [t, atMs] of [[forgedOver, forgedOver.recordedAtMs + 24 * HOUR], [futureOver, Date.parse('2099-01-01T00:00:00Z')]] as const) {
-      const forged = { ...toComplianceItem({ ...asResult(t), complianceStatus: flipped(t), evaluatedAtMs: atMs }, new Date(RUN_AT)), version: 1 };
+      const forged = { ...toComplianceItem({ ...asResult(t), complianceStatus: flipped(t), evaluatedAtMs: atMs }), version: 1 };
       await db.documentClient.send(new PutCommand({ TableName: harness.tables.complianceTable, Item: forged }));
     }
 

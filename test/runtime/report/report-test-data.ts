@@ -31,8 +31,7 @@ export async function putItems(client: DynamoDBDocumentClient, tableName: string
 }
 
 export async function putEvaluations(client: DynamoDBDocumentClient, tableName: string, evaluations: ComplianceResult[]): Promise<void> {
-  const now = new Date('2026-11-26T06:00:00.000Z');
-  await putItems(client, tableName, evaluations.map((e) => ({ ...toComplianceItem(e, now) })));
+  await putItems(client, tableName, evaluations.map((e) => ({ ...toComplianceItem(e) })));
 }
 
 /**

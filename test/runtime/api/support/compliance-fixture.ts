@@ -21,7 +21,6 @@ const TYPES: { type: string; rules: string[]; id: (n: number, random: () => numb
 export function organizationItems(options: { accounts: number; regions: string[]; resourcesPerType: number; seed: number }): StoredItem[] {
   const random = seededRandom(options.seed);
   const items: StoredItem[] = [];
-  const now = new Date('2026-11-26T12:00:00Z');
   for (let a = 0; a < options.accounts; a++) {
     const account = String(100000000000 + a * 7919);
     for (const region of options.regions) {
@@ -48,7 +47,7 @@ export function organizationItems(options: { accounts: number; regions: string[]
               sourceEventId: `event-${items.length}`,
               origin: 'event',
             };
-            const item = toComplianceItem(result, now);
+            const item = toComplianceItem(result);
             items.push(item as StoredItem);
           }
         }
