@@ -13,6 +13,7 @@ import { ConfigComplianceRepository } from '../runtime/store/config-compliance-r
 import { EvaluationLog } from '../runtime/store/evaluation-log';
 import { HistoryRepository } from '../runtime/store/history-repository';
 import { RemediationRepository } from '../runtime/store/remediation-repository';
+import { ResourceCompliancePresence } from '../runtime/store/resource-compliance-presence';
 
 const environment = readFunctionEnvironment('HandleConfigEvents', process.env);
 const documentClient = createDocumentClient();
@@ -25,6 +26,8 @@ const context: WriteContext = {
   notifier: new TransitionNotifier(new SNSClient({}), environment.notificationTopicArn),
   refusedNotifications: deadLetters,
   historyRetentionDays: environment.historyRetentionDays,
+  configurationItemHistory: environment.configurationItemHistory,
+  compliancePresence: new ResourceCompliancePresence(documentClient, environment.complianceTableName),
   remediations: new RemediationRepository(documentClient, environment.complianceTableName, environment.eventsTableName),
   clockSkewMs: CLOCK_SKEW_MS,
   notificationLeaseMs: NOTIFICATION_LEASE_MS,

@@ -30,6 +30,8 @@ export interface EventPipelineOptions extends WritePathResources {
   readonly batchSize: number;
   readonly maxBatchingWindow: Duration;
   readonly maxConcurrency: number;
+  /** CONFIGURATION_ITEM_HISTORY: the master's `configurationItemHistory`. */
+  readonly configurationItemHistory: string;
 }
 
 /** The parts of the pipeline the master exposes. */
@@ -103,6 +105,7 @@ export function createEventPipeline(scope: Construct, options: EventPipelineOpti
       notificationTopicArn: options.notificationTopic.topicArn,
       deadLetterQueueUrl: deadLetterQueue.queueUrl,
       historyRetentionDays: options.historyRetentionDays,
+      configurationItemHistory: options.configurationItemHistory,
     }),
   });
 
