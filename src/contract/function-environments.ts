@@ -18,6 +18,8 @@ const HANDLE_CONFIG_EVENTS_ENVIRONMENT = {
   historyRetentionDays: positiveInteger('HISTORY_RETENTION_DAYS'),
   /** Which configuration-item changes go to the history (the master's `configurationItemHistory`). */
   configurationItemHistory: oneOf('CONFIGURATION_ITEM_HISTORY', CONFIGURATION_ITEM_HISTORY_VALUES),
+  /** The silent-account period (as CheckAccountActivity's): the account-activity write interval is derived from it. */
+  silentAfterSeconds: positiveInteger('SILENT_AFTER_SECONDS'),
 };
 
 const RECONCILE_COMPLIANCE_ENVIRONMENT = {

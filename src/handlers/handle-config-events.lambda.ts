@@ -4,7 +4,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { readFunctionEnvironment } from '../contract/function-environments';
 import { createDocumentClient } from '../runtime/aws-clients';
 import { Logger } from '../runtime/observability/logger';
-import { AccountActivityRecorder } from '../runtime/pipeline/account-activity-recorder';
+import { AccountActivityRecorder, activityWriteIntervalMs } from '../runtime/pipeline/account-activity-recorder';
 import { DeadLetterQueue } from '../runtime/pipeline/dead-letter';
 import { processBatch } from '../runtime/pipeline/process-batch';
 import { TransitionNotifier } from '../runtime/pipeline/transition-notifier';
@@ -33,8 +33,12 @@ const context: WriteContext = {
   notificationLeaseMs: NOTIFICATION_LEASE_MS,
   now: () => new Date(),
 };
-// Module scope: its memory of what it wrote keeps the cost at one write per account-region per 15 minutes per container.
-const activity = new AccountActivityRecorder(documentClient, environment.complianceTableName, { logger });
+// Module scope: its memory of what it wrote and read keeps the cost near one write per account-region per interval
+// (an eighth of the silent-account period, from 15 minutes to 1 hour), whatever the number of containers.
+const activity = new AccountActivityRecorder(documentClient, environment.complianceTableName, {
+  logger,
+  writeIntervalMs: activityWriteIntervalMs(environment.silentAfterSeconds * 1000),
+});
 
 /** SQS buffer → compliance state, history and notifications. Thin: the write rules live in runtime/pipeline. */
 export const handler = async (event: SQSEvent, lambdaContext?: Context): Promise<SQSBatchResponse> => {

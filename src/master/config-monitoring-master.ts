@@ -455,6 +455,7 @@ export class ConfigMonitoringMaster extends Construct implements IConfigMonitori
         maxBatchingWindow,
         maxConcurrency,
         configurationItemHistory,
+        silentAccountPeriod: props.dashboard?.silentAccountPeriod,
       });
       this.bufferQueue = pipeline.bufferQueue;
       this.deadLetterQueue = pipeline.deadLetterQueue;

@@ -74,6 +74,7 @@ test('what a construct writes, the handler reads back; a missing variable fails 
     deadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111111111111/dlq',
     historyRetentionDays: '365',
     configurationItemHistory: 'RESOURCES_WITH_COMPLIANCE',
+    silentAfterSeconds: '86400',
   });
   expect(readFunctionEnvironment('HandleConfigEvents', written)).toEqual({
     complianceTableName: 'compliance',
@@ -82,6 +83,7 @@ test('what a construct writes, the handler reads back; a missing variable fails 
     deadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111111111111/dlq',
     historyRetentionDays: 365,
     configurationItemHistory: 'RESOURCES_WITH_COMPLIANCE',
+    silentAfterSeconds: 86400,
   });
   const { EVENTS_TABLE_NAME: _events, ...withoutEvents } = written;
   expect(() => readFunctionEnvironment('HandleConfigEvents', withoutEvents))

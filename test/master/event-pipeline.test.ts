@@ -59,6 +59,7 @@ describe('event pipeline, defaults', () => {
           DEAD_LETTER_QUEUE_URL: { Ref: dlq },
           HISTORY_RETENTION_DAYS: '365',
           CONFIGURATION_ITEM_HISTORY: 'RESOURCES_WITH_COMPLIANCE',
+          SILENT_AFTER_SECONDS: '86400',
           AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
         }),
       },
@@ -194,7 +195,7 @@ describe('event pipeline, defaults', () => {
 
     const allActions = statements.flatMap((s) => [s.Action].flat());
     expect(allActions.sort()).toEqual([
-      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Query', 'dynamodb:UpdateItem',
+      'dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Query', 'dynamodb:UpdateItem',
       'logs:CreateLogStream', 'logs:PutLogEvents',
       'sns:Publish',
       'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage',
@@ -352,5 +353,28 @@ describe('configuration-item history', () => {
   test('a value that is none of the enum (from JavaScript) fails at synth, naming the prop, the value and the allowed values', () => {
     expect(() => synth({ configurationItemHistory: 'EVERYTHING' as ConfigurationItemHistory }))
       .toThrow("configurationItemHistory must be one of ALL, RESOURCES_WITH_COMPLIANCE, NONE, got 'EVERYTHING'");
+  });
+});
+
+describe('account activity write interval', () => {
+  function handlerVariables(template: Template): Record<string, unknown> {
+    const fns = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { EVENTS_TABLE_NAME: Match.anyValue() } } } });
+    const [handler] = Object.entries(fns).filter(([id]) => id.includes('HandleConfigEvents'));
+    return (handler[1] as any).Properties.Environment.Variables;
+  }
+
+  test('the handler reads the dashboard silent-account period (SILENT_AFTER_SECONDS), 24 hours by default', () => {
+    expect(handlerVariables(synth().template).SILENT_AFTER_SECONDS).toBe('86400');
+    expect(handlerVariables(synth({ dashboard: { silentAccountPeriod: Duration.hours(2) } }).template).SILENT_AFTER_SECONDS).toBe('7200');
+  });
+
+  test('the handler may read the activity items it is about to write (BatchGetItem on the compliance table)', () => {
+    const { template } = synth();
+    expect(handlerStatements(template).filter((s) => [s.Action].flat().includes('dynamodb:BatchGetItem'))).toEqual([{
+      Effect: 'Allow',
+      Action: 'dynamodb:BatchGetItem',
+      Resource: { 'Fn::GetAtt': [logicalId(template, 'AWS::DynamoDB::GlobalTable', 'ComplianceTable'), 'Arn'] },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ACCOUNT_ACTIVITY#*'] } },
+    }]);
   });
 });
