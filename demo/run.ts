@@ -156,7 +156,8 @@ async function main() {
     const markers = all.map((i) => unmarshall(i)).filter((i) => i.sk === 'RESOURCE');
     markers.forEach((m) => console.log(`  deletion marker: ${m.resource_type} ${m.resource_id} deleted at ${new Date(Number(m.deleted_at_ms)).toISOString().slice(11, 19)}`));
 
-    heading('History (EventsTable): compliance transitions, then configuration items');
+    heading(`History (EventsTable): compliance transitions, then configuration items (CONFIGURATION_ITEM_HISTORY=${environment.CONFIGURATION_ITEM_HISTORY}; `
+      + 'deletions always)');
     const history = ((await ddb.send(new ScanCommand({ TableName: environment.EVENTS_TABLE_NAME, ConsistentRead: true }))).Items ?? [])
       .map((i) => unmarshall(i)).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
     const isCompliance = (h: Record<string, unknown>) => String(h.sk).includes('#COMPLIANCE#');

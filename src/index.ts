@@ -1,5 +1,6 @@
 export { ConfigMonitoringMaster } from './master/config-monitoring-master';
 export type { ConfigMonitoringMasterProps } from './master/config-monitoring-master';
+export { ConfigurationItemHistory } from './master/configuration-item-history';
 export { ConfigMonitoringAgent } from './agent/config-monitoring-agent';
 export type { ConfigMonitoringAgentProps } from './agent/config-monitoring-agent';
 export { ConfigEventType } from './agent/forwarding/config-event-type';

@@ -11,7 +11,8 @@ import { LOCAL_ACCOUNT, LOCAL_REGION } from './local-aws';
 import { localQueueUrl } from './recording-endpoint';
 
 /** The variables the runtime contract (docs/design/runtime-contract.md) requires of HandleConfigEvents. */
-export const HANDLER_ENV_VARS = ['COMPLIANCE_TABLE_NAME', 'EVENTS_TABLE_NAME', 'NOTIFICATION_TOPIC_ARN', 'DEAD_LETTER_QUEUE_URL', 'HISTORY_RETENTION_DAYS'];
+export const HANDLER_ENV_VARS = ['COMPLIANCE_TABLE_NAME', 'EVENTS_TABLE_NAME', 'NOTIFICATION_TOPIC_ARN', 'DEAD_LETTER_QUEUE_URL', 'HISTORY_RETENTION_DAYS',
+  'CONFIGURATION_ITEM_HISTORY', 'SILENT_AFTER_SECONDS'];
 
 export interface HandlerFunction {
   readonly logicalId: string;

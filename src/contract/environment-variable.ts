@@ -58,6 +58,20 @@ export function flag(name: string): EnvironmentVariable<boolean> {
   };
 }
 
+/** A required value out of a fixed list (an enum's values). */
+export function oneOf<Value extends string>(name: string, allowed: readonly Value[]): EnvironmentVariable<Value> {
+  return {
+    name,
+    read: (raw, functionName) => {
+      if (raw === undefined) throw missing(name, functionName);
+      if (!(allowed as readonly string[]).includes(raw)) {
+        throw new Error(`environment variable ${name} must be one of ${allowed.join(', ')} (${functionName}), got '${raw}'`);
+      }
+      return raw as Value;
+    },
+  };
+}
+
 /** A function's variables, by the field name each side uses in code. */
 export type EnvironmentSpec = Readonly<Record<string, EnvironmentVariable<unknown>>>;
 

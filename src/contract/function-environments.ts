@@ -1,5 +1,6 @@
+import { CONFIGURATION_ITEM_HISTORY_VALUES } from './configuration-item-history';
 import {
-  buildEnvironment, type EnvironmentReading, flag, type EnvironmentValues, positiveInteger, possiblyEmptyText, readEnvironment, text,
+  buildEnvironment, type EnvironmentReading, flag, type EnvironmentValues, oneOf, positiveInteger, possiblyEmptyText, readEnvironment, text,
 } from './environment-variable';
 import { fleetCoverageSettings } from './fleet-coverage-settings';
 
@@ -15,6 +16,10 @@ const HANDLE_CONFIG_EVENTS_ENVIRONMENT = {
   notificationTopicArn: text('NOTIFICATION_TOPIC_ARN'),
   deadLetterQueueUrl: text('DEAD_LETTER_QUEUE_URL'),
   historyRetentionDays: positiveInteger('HISTORY_RETENTION_DAYS'),
+  /** Which configuration-item changes go to the history (the master's `configurationItemHistory`). */
+  configurationItemHistory: oneOf('CONFIGURATION_ITEM_HISTORY', CONFIGURATION_ITEM_HISTORY_VALUES),
+  /** The silent-account period (as CheckAccountActivity's): the account-activity write interval is derived from it. */
+  silentAfterSeconds: positiveInteger('SILENT_AFTER_SECONDS'),
 };
 
 const RECONCILE_COMPLIANCE_ENVIRONMENT = {

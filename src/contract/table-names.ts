@@ -43,3 +43,6 @@ export const EVENTS_TTL_ATTRIBUTE = 'expires_at';
  * CheckAccountActivity, read by the compliance API and the daily report, each granted only this partition.
  */
 export const FLEET_COVERAGE_PARTITION_KEY = 'FLEET_COVERAGE';
+
+/** The partition key prefix of the account-activity items (`ACCOUNT_ACTIVITY#00..03`): the handler may read only those in bulk. */
+export const ACTIVITY_PARTITION_KEY_PREFIX = 'ACCOUNT_ACTIVITY#';

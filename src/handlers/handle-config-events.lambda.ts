@@ -4,7 +4,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { readFunctionEnvironment } from '../contract/function-environments';
 import { createDocumentClient } from '../runtime/aws-clients';
 import { Logger } from '../runtime/observability/logger';
-import { AccountActivityRecorder } from '../runtime/pipeline/account-activity-recorder';
+import { AccountActivityRecorder, activityWriteIntervalMs } from '../runtime/pipeline/account-activity-recorder';
 import { DeadLetterQueue } from '../runtime/pipeline/dead-letter';
 import { processBatch } from '../runtime/pipeline/process-batch';
 import { TransitionNotifier } from '../runtime/pipeline/transition-notifier';
@@ -13,6 +13,7 @@ import { ConfigComplianceRepository } from '../runtime/store/config-compliance-r
 import { EvaluationLog } from '../runtime/store/evaluation-log';
 import { HistoryRepository } from '../runtime/store/history-repository';
 import { RemediationRepository } from '../runtime/store/remediation-repository';
+import { ResourceCompliancePresence } from '../runtime/store/resource-compliance-presence';
 
 const environment = readFunctionEnvironment('HandleConfigEvents', process.env);
 const documentClient = createDocumentClient();
@@ -25,13 +26,19 @@ const context: WriteContext = {
   notifier: new TransitionNotifier(new SNSClient({}), environment.notificationTopicArn),
   refusedNotifications: deadLetters,
   historyRetentionDays: environment.historyRetentionDays,
+  configurationItemHistory: environment.configurationItemHistory,
+  compliancePresence: new ResourceCompliancePresence(documentClient, environment.complianceTableName),
   remediations: new RemediationRepository(documentClient, environment.complianceTableName, environment.eventsTableName),
   clockSkewMs: CLOCK_SKEW_MS,
   notificationLeaseMs: NOTIFICATION_LEASE_MS,
   now: () => new Date(),
 };
-// Module scope: its memory of what it wrote keeps the cost at one write per account-region per 15 minutes per container.
-const activity = new AccountActivityRecorder(documentClient, environment.complianceTableName, { logger });
+// Module scope: its memory of what it wrote and read keeps the cost near one write per account-region per interval
+// (an eighth of the silent-account period, from 15 minutes to 1 hour), whatever the number of containers.
+const activity = new AccountActivityRecorder(documentClient, environment.complianceTableName, {
+  logger,
+  writeIntervalMs: activityWriteIntervalMs(environment.silentAfterSeconds * 1000),
+});
 
 /** SQS buffer → compliance state, history and notifications. Thin: the write rules live in runtime/pipeline. */
 export const handler = async (event: SQSEvent, lambdaContext?: Context): Promise<SQSBatchResponse> => {

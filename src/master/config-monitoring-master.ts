@@ -19,6 +19,7 @@ import { ComplianceIndex } from './compliance-index';
 import { createComplianceStore } from './compliance-store';
 import type { ConfigMonitoringMasterAttributes } from './config-monitoring-master-attributes';
 import type { IConfigMonitoringMaster } from './config-monitoring-master-ref';
+import { ConfigurationItemHistory, configurationItemHistoryValue, DEFAULT_CONFIGURATION_ITEM_HISTORY } from './configuration-item-history';
 import { AccountActivityCheck } from './dashboard/account-activity-check';
 import { ComplianceDashboard, type ComplianceDashboardOptions } from './dashboard/compliance-dashboard';
 import { createEventPipeline } from './event-pipeline';
@@ -114,6 +115,19 @@ export interface ConfigMonitoringMasterProps {
    * @default Duration.days(365)
    */
   readonly historyRetention?: Duration;
+
+  /**
+   * Which configuration-item changes the history keeps (compliance changes and deletions are always kept).
+   *
+   * `ALL` keeps every change (one write unit each: configuration items are most of the events table's writes);
+   * `RESOURCES_WITH_COMPLIANCE` keeps the changes of resources some rule evaluated, which explain their compliance
+   * changes, and loses the others (and a new resource's changes before its first evaluation); `NONE` keeps only
+   * deletions. What the history does not keep, AWS Config does: `GetResourceConfigHistory` (retention up to
+   * 7 years) and the delivery channel's S3 snapshots.
+   *
+   * @default ConfigurationItemHistory.RESOURCES_WITH_COMPLIANCE
+   */
+  readonly configurationItemHistory?: ConfigurationItemHistory;
 
   /**
    * What happens to the tables, queues and log group when they leave the stack.
@@ -412,6 +426,7 @@ export class ConfigMonitoringMaster extends Construct implements IConfigMonitori
       validateDurationInRange('historyRetention', historyRetention, Duration.days(1), undefined,
         'keep history for at least Duration.days(1)');
       validateWholeUnits('historyRetention', historyRetention, 'days');
+      const configurationItemHistory = configurationItemHistoryValue(props.configurationItemHistory ?? DEFAULT_CONFIGURATION_ITEM_HISTORY);
 
       const batchSize = props.batchSize ?? 100;
       const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(60);
@@ -463,6 +478,8 @@ export class ConfigMonitoringMaster extends Construct implements IConfigMonitori
         batchSize,
         maxBatchingWindow,
         maxConcurrency,
+        configurationItemHistory,
+        silentAccountPeriod: props.dashboard?.silentAccountPeriod,
       });
       this.bufferQueue = pipeline.bufferQueue;
       this.deadLetterQueue = pipeline.deadLetterQueue;

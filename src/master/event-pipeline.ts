@@ -7,12 +7,13 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEFAULT_SILENT_ACCOUNT_PERIOD, silentAfterSeconds } from './dashboard/account-activity-check';
 import { grantTransitionPublishing, type WritePathResources } from './write-path-resources';
 import { createDeadLetterQueue, queueEncryption } from '../common/dead-letter-queue';
 import { createMonitoringFunction } from '../common/monitoring-function';
 import { ACCEPTED_SOURCES, ACCEPTED_SSM_DETAIL_TYPES, CONFIG_SOURCES, SSM_SOURCE } from '../contract/event-sources';
 import { functionEnvironment } from '../contract/function-environments';
-import { STATUS_INDEX_NAME } from '../contract/table-names';
+import { ACTIVITY_PARTITION_KEY_PREFIX, STATUS_INDEX_NAME } from '../contract/table-names';
 import { HandleConfigEventsFunction } from '../handlers/handle-config-events-function';
 
 /** The handler's timeout: a batch of 100 records takes a few seconds; the rest is headroom for throttling retries. */
@@ -30,6 +31,10 @@ export interface EventPipelineOptions extends WritePathResources {
   readonly batchSize: number;
   readonly maxBatchingWindow: Duration;
   readonly maxConcurrency: number;
+  /** CONFIGURATION_ITEM_HISTORY: the master's `configurationItemHistory`. */
+  readonly configurationItemHistory: string;
+  /** The dashboard's `silentAccountPeriod`: the handler derives its account-activity write interval from it. */
+  readonly silentAccountPeriod?: Duration;
 }
 
 /** The parts of the pipeline the master exposes. */
@@ -103,6 +108,8 @@ export function createEventPipeline(scope: Construct, options: EventPipelineOpti
       notificationTopicArn: options.notificationTopic.topicArn,
       deadLetterQueueUrl: deadLetterQueue.queueUrl,
       historyRetentionDays: options.historyRetentionDays,
+      configurationItemHistory: options.configurationItemHistory,
+      silentAfterSeconds: silentAfterSeconds(options.silentAccountPeriod ?? DEFAULT_SILENT_ACCOUNT_PERIOD),
     }),
   });
 
@@ -146,6 +153,12 @@ function grantHandler(handler: lambda.Function, deadLetterQueue: sqs.IQueue, opt
     ],
     // The base tables: the handler reads items by key and queries a resource's partition.
     resources: [options.complianceTable.tableArn, options.eventsTable.tableArn],
+  }));
+  // The account-activity items a batch is about to write, read first (account-activity-recorder.ts): those only.
+  handler.addToRolePolicy(new iam.PolicyStatement({
+    actions: ['dynamodb:BatchGetItem'],
+    resources: [options.complianceTable.tableArn],
+    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ACTIVITY_PARTITION_KEY_PREFIX}*`] } },
   }));
   // The status index, to find the non-compliant item a remediation execution acted on (apply-remediation-result.ts).
   handler.addToRolePolicy(new iam.PolicyStatement({

@@ -73,6 +73,8 @@ test('what a construct writes, the handler reads back; a missing variable fails 
     notificationTopicArn: 'arn:aws:sns:eu-west-1:111111111111:topic',
     deadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111111111111/dlq',
     historyRetentionDays: '365',
+    configurationItemHistory: 'RESOURCES_WITH_COMPLIANCE',
+    silentAfterSeconds: '86400',
   });
   expect(readFunctionEnvironment('HandleConfigEvents', written)).toEqual({
     complianceTableName: 'compliance',
@@ -80,12 +82,19 @@ test('what a construct writes, the handler reads back; a missing variable fails 
     notificationTopicArn: 'arn:aws:sns:eu-west-1:111111111111:topic',
     deadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111111111111/dlq',
     historyRetentionDays: 365,
+    configurationItemHistory: 'RESOURCES_WITH_COMPLIANCE',
+    silentAfterSeconds: 86400,
   });
   const { EVENTS_TABLE_NAME: _events, ...withoutEvents } = written;
   expect(() => readFunctionEnvironment('HandleConfigEvents', withoutEvents))
     .toThrow('environment variable EVENTS_TABLE_NAME is not set (HandleConfigEvents): the function must be deployed by its construct');
   expect(() => readFunctionEnvironment('HandleConfigEvents', { ...written, HISTORY_RETENTION_DAYS: '1.5' }))
     .toThrow('environment variable HISTORY_RETENTION_DAYS must be a positive integer (HandleConfigEvents), got 1.5');
+  expect(() => readFunctionEnvironment('HandleConfigEvents', { ...written, CONFIGURATION_ITEM_HISTORY: 'SOME' }))
+    .toThrow("environment variable CONFIGURATION_ITEM_HISTORY must be one of ALL, RESOURCES_WITH_COMPLIANCE, NONE (HandleConfigEvents), got 'SOME'");
+  const { CONFIGURATION_ITEM_HISTORY: _history, ...withoutHistory } = written;
+  expect(() => readFunctionEnvironment('HandleConfigEvents', withoutHistory))
+    .toThrow('environment variable CONFIGURATION_ITEM_HISTORY is not set (HandleConfigEvents)');
   // An empty list is a value the construct writes (no excluded account), not a missing variable.
   expect(readFunctionEnvironment('CheckAccountActivity', {
     COMPLIANCE_TABLE_NAME: 't', SILENT_AFTER_SECONDS: '86400', IGNORED_ACCOUNTS: '', FLEET_COVERAGE: '',

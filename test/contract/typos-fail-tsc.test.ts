@@ -28,7 +28,7 @@ declare function dashboardMetric<E extends 'HandleConfigEvents' | 'CheckAccountA
 `;
 
 const CORRECT = `${IMPORTS}
-export const environment = functionEnvironment('ComplianceApi', { complianceTableName: 'a', eventsTableName: 'b' });
+export const environment = functionEnvironment('ComplianceApi', { complianceTableName: 'a', eventsTableName: 'b', scopeIndexes: '' });
 export const table: string = readFunctionEnvironment('ComplianceApi', {}).complianceTableName;
 dashboardMetric('HandleConfigEvents', 'NotificationsSent');
 dashboardMetric('CheckAccountActivity', 'SilentAccounts');
@@ -39,8 +39,8 @@ test('the correct uses type-check clean', () => {
 }, 60_000);
 
 test.each([
-  ['a construct misspells a variable', "functionEnvironment('ComplianceApi', { complianceTableName: 'a', eventTableName: 'b' });", /eventTableName/],
-  ['a construct leaves a variable out', "functionEnvironment('ComplianceApi', { complianceTableName: 'a' });", /eventsTableName/],
+  ['a construct misspells a variable', "functionEnvironment('ComplianceApi', { complianceTableName: 'a', eventTableName: 'b', scopeIndexes: '' });", /eventTableName/],
+  ['a construct leaves a variable out', "functionEnvironment('ComplianceApi', { complianceTableName: 'a', scopeIndexes: '' });", /eventsTableName/],
   ['a handler misspells a variable', "readFunctionEnvironment('ComplianceApi', {}).complianceTable;", /complianceTable/],
   ['a dashboard misspells a metric', "dashboardMetric('HandleConfigEvents', 'NotificationSent');", /NotificationSent/],
   ['a dashboard reads another function\'s metric', "dashboardMetric('CheckAccountActivity', 'NotificationsSent');", /NotificationsSent/],

@@ -48,6 +48,8 @@ describe('HandleConfigEvents handler', () => {
       NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:t',
       DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111111111111/dlq',
       HISTORY_RETENTION_DAYS: '7',
+      CONFIGURATION_ITEM_HISTORY: 'RESOURCES_WITH_COMPLIANCE',
+      SILENT_AFTER_SECONDS: '86400',
       AWS_LAMBDA_FUNCTION_NAME: 'handle-config-events',
     });
     const event = complianceChangeEvent({ id: 'e1', account: '222222222222', region: 'eu-west-1', resourceType: 'AWS::S3::Bucket', resourceId: 'logs', rule: 's3-bucket-ssl-requests-only', status: 'NON_COMPLIANT', recordedAt: '2026-11-20T10:00:00.000Z' });

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { ConfigMonitoringMaster, ConfigMonitoringMasterProps } from '../../src';
+import { ConfigMonitoringMaster, ConfigMonitoringMasterProps, ConfigurationItemHistory } from '../../src';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 const ORG = 'o-a1b2c3d4e5';
@@ -58,6 +58,8 @@ describe('event pipeline, defaults', () => {
           NOTIFICATION_TOPIC_ARN: { Ref: topic },
           DEAD_LETTER_QUEUE_URL: { Ref: dlq },
           HISTORY_RETENTION_DAYS: '365',
+          CONFIGURATION_ITEM_HISTORY: 'RESOURCES_WITH_COMPLIANCE',
+          SILENT_AFTER_SECONDS: '86400',
           AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
         }),
       },
@@ -193,7 +195,7 @@ describe('event pipeline, defaults', () => {
 
     const allActions = statements.flatMap((s) => [s.Action].flat());
     expect(allActions.sort()).toEqual([
-      'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Query', 'dynamodb:UpdateItem',
+      'dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Query', 'dynamodb:UpdateItem',
       'logs:CreateLogStream', 'logs:PutLogEvents',
       'sns:Publish',
       'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage',
@@ -327,5 +329,52 @@ describe('event pipeline, overrides', () => {
         },
       });
     });
+  });
+});
+
+describe('configuration-item history', () => {
+  /** CONFIGURATION_ITEM_HISTORY of the master's HandleConfigEvents. */
+  function historySetting(template: Template): unknown {
+    const fn = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { EVENTS_TABLE_NAME: Match.anyValue() } } } });
+    const handlers = Object.entries(fn).filter(([id]) => id.includes('HandleConfigEvents'));
+    expect(handlers).toHaveLength(1);
+    return (handlers[0][1] as any).Properties.Environment.Variables.CONFIGURATION_ITEM_HISTORY;
+  }
+
+  test('defaults to RESOURCES_WITH_COMPLIANCE', () => {
+    expect(historySetting(synth().template)).toBe('RESOURCES_WITH_COMPLIANCE');
+  });
+
+  test.each([ConfigurationItemHistory.ALL, ConfigurationItemHistory.RESOURCES_WITH_COMPLIANCE, ConfigurationItemHistory.NONE])(
+    'passes %s to the handler as CONFIGURATION_ITEM_HISTORY', (configurationItemHistory) => {
+      expect(historySetting(synth({ configurationItemHistory }).template)).toBe(configurationItemHistory);
+    });
+
+  test('a value that is none of the enum (from JavaScript) fails at synth, naming the prop, the value and the allowed values', () => {
+    expect(() => synth({ configurationItemHistory: 'EVERYTHING' as ConfigurationItemHistory }))
+      .toThrow("configurationItemHistory must be one of ALL, RESOURCES_WITH_COMPLIANCE, NONE, got 'EVERYTHING'");
+  });
+});
+
+describe('account activity write interval', () => {
+  function handlerVariables(template: Template): Record<string, unknown> {
+    const fns = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { EVENTS_TABLE_NAME: Match.anyValue() } } } });
+    const [handler] = Object.entries(fns).filter(([id]) => id.includes('HandleConfigEvents'));
+    return (handler[1] as any).Properties.Environment.Variables;
+  }
+
+  test('the handler reads the dashboard silent-account period (SILENT_AFTER_SECONDS), 24 hours by default', () => {
+    expect(handlerVariables(synth().template).SILENT_AFTER_SECONDS).toBe('86400');
+    expect(handlerVariables(synth({ dashboard: { silentAccountPeriod: Duration.hours(2) } }).template).SILENT_AFTER_SECONDS).toBe('7200');
+  });
+
+  test('the handler may read the activity items it is about to write (BatchGetItem on the compliance table)', () => {
+    const { template } = synth();
+    expect(handlerStatements(template).filter((s) => [s.Action].flat().includes('dynamodb:BatchGetItem'))).toEqual([{
+      Effect: 'Allow',
+      Action: 'dynamodb:BatchGetItem',
+      Resource: { 'Fn::GetAtt': [logicalId(template, 'AWS::DynamoDB::GlobalTable', 'ComplianceTable'), 'Arn'] },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ACCOUNT_ACTIVITY#*'] } },
+    }]);
   });
 });

@@ -16,7 +16,10 @@ import { fleetCoverageVariable } from '../fleet/fleet-coverage-settings';
 /** Lambda's limit on a function's environment variables, names and values together, in bytes. */
 const LAMBDA_ENVIRONMENT_LIMIT = 4096;
 
-/** The shortest silence the check reports: well above the handler's write interval (15 minutes) plus buffering. */
+/**
+ * The shortest silence the check reports: 4 times the handler's shortest write interval (15 minutes; the interval is
+ * an eighth of the period, from 15 minutes to 1 hour: account-activity-recorder.ts), plus buffering.
+ */
 export const MIN_SILENT_ACCOUNT_PERIOD = Duration.hours(1);
 
 /** The default silence: a day without any configuration change or compliance change in any region of an account. */
@@ -71,7 +74,7 @@ export class AccountActivityCheck extends Construct {
     const fleet = props.fleetCoverage;
     const environment = functionEnvironment('CheckAccountActivity', {
       complianceTableName: props.complianceTable.tableName,
-      silentAfterSeconds: period.isUnresolved() ? Token.asString(period.toSeconds()) : String(period.toSeconds()),
+      silentAfterSeconds: silentAfterSeconds(period),
       ignoredAccounts: (props.silentAccountExclusions ?? []).join(','),
       fleetCoverage: fleet ? fleetCoverageVariable(this, fleet) : '',
     });
@@ -139,6 +142,11 @@ function validateEnvironmentSize(environment: Record<string, string>): void {
     throw new Error(`silentAccountExclusions and fleetCoverage take ${size} bytes of CheckAccountActivity's environment, more than Lambda's `
       + `${LAMBDA_ENVIRONMENT_LIMIT}: shorten the lists (read the expected accounts from Organizations rather than listing them)`);
   }
+}
+
+/** SILENT_AFTER_SECONDS, as the check and the event handler read it (a token stays one). */
+export function silentAfterSeconds(period: Duration): string {
+  return period.isUnresolved() ? Token.asString(period.toSeconds()) : String(period.toSeconds());
 }
 
 /** Throws when the period is shorter than the check can tell apart from the handler's write interval. */

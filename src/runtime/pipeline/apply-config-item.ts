@@ -4,7 +4,8 @@ import { isDeletion, type ConfigItemChange } from '../models/config-item';
 import { deletionOrder } from '../store/evaluation-order';
 import { historySortKey, resourceKey, RESOURCE_MARKER_SK } from '../store/keys';
 
-export type ConfigItemOutcome = 'recorded' | 'duplicate' | 'deleted';
+/** `not-kept`: a change the history choice (`configurationItemHistory`) leaves to AWS Config's own history. */
+export type ConfigItemOutcome = 'recorded' | 'duplicate' | 'deleted' | 'not-kept';
 
 export interface ConfigItemWriteResult {
   readonly outcome: ConfigItemOutcome;
@@ -23,6 +24,8 @@ const MAX_CHANGED_PROPERTIES = 50;
  */
 export async function applyConfigItem(item: ConfigItemChange, context: WriteContext): Promise<ConfigItemWriteResult> {
   const pk = resourceKey(item);
+  // A deletion is always recorded: its record carries the deletion_order the evaluation log is ordered by.
+  if (!isDeletion(item) && !await keepsChange(pk, context)) return { outcome: 'not-kept', retired: 0 };
   const appended = await context.history.append({
     pk,
     sk: historySortKey(item.capturedAtMs, 'CI', item.configurationStateId ?? String(item.capturedAtMs)),
@@ -58,4 +61,13 @@ export async function applyConfigItem(item: ConfigItemChange, context: WriteCont
     if (live && await context.compliance.retireIfNotNewer(pk, stored.sk, item.capturedAtMs)) retired++;
   }
   return { outcome: 'deleted', retired };
+}
+
+/** Whether the history choice keeps a (non-deletion) change of the resource `pk`. */
+async function keepsChange(pk: string, context: WriteContext): Promise<boolean> {
+  switch (context.configurationItemHistory ?? 'ALL') {
+    case 'ALL': return true;
+    case 'NONE': return false;
+    case 'RESOURCES_WITH_COMPLIANCE': return context.compliancePresence?.hasComplianceItem(pk) ?? true;
+  }
 }

@@ -1,10 +1,12 @@
 import type { DeadLetterQueue } from './dead-letter';
 import type { TransitionNotifier } from './transition-notifier';
+import type { ConfigurationItemHistoryValue } from '../../contract/configuration-item-history';
 import { MAX_CLOCK_SKEW_MS } from '../parsing/event-time-bounds';
 import type { ConfigComplianceRepository } from '../store/config-compliance-repository';
 import type { EvaluationLog } from '../store/evaluation-log';
 import type { HistoryRepository } from '../store/history-repository';
 import type { RemediationRepository } from '../store/remediation-repository';
+import type { ResourceCompliancePresence } from '../store/resource-compliance-presence';
 
 /** Everything the write path needs; built once per Lambda container, replaced in tests. */
 export interface WriteContext {
@@ -16,6 +18,13 @@ export interface WriteContext {
   readonly refusedNotifications?: Pick<DeadLetterQueue, 'send'>;
   /** Remediation executions (records, links, history). Without it, remediation events are skipped. */
   readonly remediations?: RemediationRepository;
+  /**
+   * Which configuration-item changes go to the history (CONFIGURATION_ITEM_HISTORY); a deletion always does. With
+   * `RESOURCES_WITH_COMPLIANCE`, `compliancePresence` answers which resources have compliance (without it: all do).
+   * @default - ALL: every change (a context built without it, as the reconciliation's, which writes no configuration item)
+   */
+  readonly configurationItemHistory?: ConfigurationItemHistoryValue;
+  readonly compliancePresence?: Pick<ResourceCompliancePresence, 'hasComplianceItem'>;
   /** How long history records live in the events table before TTL removes them. */
   readonly historyRetentionDays: number;
   /** How far in the future a stored time may be and still be trusted (CLOCK_SKEW_MS in production). */

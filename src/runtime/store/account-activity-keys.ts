@@ -1,4 +1,5 @@
 import { fnv1a } from './fnv1a';
+import { ACTIVITY_PARTITION_KEY_PREFIX } from '../../contract/table-names';
 
 /**
  * Per-account "last seen" records in the compliance table, so that an account (or one of its regions) whose agent
@@ -13,7 +14,7 @@ import { fnv1a } from './fnv1a';
  */
 
 /** Partition key prefix of the activity items; resource items start with a 12-digit account id, so never collide. */
-export const ACTIVITY_PK_PREFIX = 'ACCOUNT_ACTIVITY#';
+export const ACTIVITY_PK_PREFIX = ACTIVITY_PARTITION_KEY_PREFIX;
 
 /** How many partitions the activity items spread over: even 10,000 accounts × 4 regions stay far below a partition's 1,000 writes/s. */
 export const ACTIVITY_SHARDS = 4;
@@ -31,6 +32,8 @@ export interface AccountActivityItem {
   /** Epoch milliseconds of the newest event seen (never later than the time it was written). */
   readonly last_event_ms: number;
   readonly last_event_at: string;
+  /** Epoch milliseconds of the write (absent on items written before it was stored): other containers skip a recent one. */
+  readonly recorded_at_ms?: number;
 }
 
 

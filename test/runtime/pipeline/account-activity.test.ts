@@ -109,7 +109,7 @@ describe('partition keys', () => {
 });
 
 describe('AccountActivityRecorder', () => {
-  test('one conditional UpdateItem per account and region of a batch, with the newest event time', async () => {
+  test('one BatchGetItem, then one conditional UpdateItem per account and region of a batch, with the newest event time', async () => {
     const { client, sent } = countingClient();
     const recorder = new AccountActivityRecorder(client, table, { now: () => T0 });
 
@@ -120,8 +120,8 @@ describe('AccountActivityRecorder', () => {
       sighting('333333333333', 'eu-west-1', T0 - 1 * MINUTE),
     ]);
 
-    expect(summary).toEqual({ writes: 3, skipped: 0, failed: 0 });
-    expect(sent).toEqual(['UpdateCommand', 'UpdateCommand', 'UpdateCommand']);
+    expect(summary).toEqual({ writes: 3, skipped: 0, failed: 0, read: 3 });
+    expect(sent).toEqual(['BatchGetCommand', 'UpdateCommand', 'UpdateCommand', 'UpdateCommand']);
     const items = await activityItems();
     expect(items).toHaveLength(3);
     expect(items.find((i) => i.sk === '222222222222#eu-west-1')).toEqual({
@@ -132,6 +132,7 @@ describe('AccountActivityRecorder', () => {
       region: 'eu-west-1',
       last_event_ms: T0 - 2 * MINUTE,
       last_event_at: new Date(T0 - 2 * MINUTE).toISOString(),
+      recorded_at_ms: T0,
     });
   });
 
@@ -154,8 +155,8 @@ describe('AccountActivityRecorder', () => {
     now = T0 + 14 * MINUTE;
     const second = await recorder.record([sighting('222222222222', 'eu-west-1', now), sighting('333333333333', 'eu-west-1', now)]);
 
-    expect(second).toEqual({ writes: 1, skipped: 1, failed: 0 });
-    expect(sent).toHaveLength(2);
+    expect(second).toEqual({ writes: 1, skipped: 1, failed: 0, read: 1 });
+    expect(sent).toEqual(['BatchGetCommand', 'UpdateCommand', 'BatchGetCommand', 'UpdateCommand']);
     const stored = (await activityItems()).find((i) => i.sk === '222222222222#eu-west-1');
     expect(stored?.last_event_ms).toBe(T0);
   });
@@ -172,15 +173,77 @@ describe('AccountActivityRecorder', () => {
     expect((await activityItems())[0].last_event_ms).toBe(now);
   });
 
-  test('newest wins: an older event from another container never moves the time back', async () => {
+  test('another container that recorded the account within the interval: read, not written', async () => {
     const fresh = new AccountActivityRecorder(db.documentClient, table, { now: () => T0 });
     await fresh.record([sighting('222222222222', 'eu-west-1', T0)]);
-    const lagging = new AccountActivityRecorder(db.documentClient, table, { now: () => T0 });
+    const { client, sent } = countingClient();
+    let now = T0 + 10 * MINUTE;
+    const other = new AccountActivityRecorder(client, table, { now: () => now, writeIntervalMs: HOUR });
+
+    expect(await other.record([sighting('222222222222', 'eu-west-1', now)])).toEqual({ writes: 0, skipped: 1, failed: 0, read: 1 });
+    // It remembers when the item was recorded: no request until that record is an interval old.
+    now = T0 + 50 * MINUTE;
+    expect(await other.record([sighting('222222222222', 'eu-west-1', now)])).toEqual({ writes: 0, skipped: 1, failed: 0, read: 0 });
+    now = T0 + HOUR;
+    expect(await other.record([sighting('222222222222', 'eu-west-1', now)])).toEqual({ writes: 1, skipped: 0, failed: 0, read: 1 });
+    expect(sent).toEqual(['BatchGetCommand', 'BatchGetCommand', 'UpdateCommand']);
+    expect((await activityItems())[0]).toMatchObject({ last_event_ms: T0 + HOUR, recorded_at_ms: T0 + HOUR });
+  });
+
+  test('newest wins: an older event from a container whose read missed the newer item never moves the time back', async () => {
+    const fresh = new AccountActivityRecorder(db.documentClient, table, { now: () => T0 });
+    await fresh.record([sighting('222222222222', 'eu-west-1', T0)]);
+    // An eventually consistent read that has not seen the write yet: found nothing.
+    const stale = {
+      send: (command: { constructor: { name: string } }) => (command.constructor.name === 'BatchGetCommand'
+        ? Promise.resolve({ Responses: {} })
+        : db.documentClient.send(command as never)),
+    } as unknown as typeof db.documentClient;
+    const lagging = new AccountActivityRecorder(stale, table, { now: () => T0 });
 
     const summary = await lagging.record([sighting('222222222222', 'eu-west-1', T0 - HOUR)]);
 
-    expect(summary).toEqual({ writes: 1, skipped: 0, failed: 0 });
+    expect(summary).toEqual({ writes: 1, skipped: 0, failed: 0, read: 1 });
     expect((await activityItems())[0].last_event_ms).toBe(T0);
+  });
+
+  test('an item older than the interval whose event is newer than the sighting (a backlog): not written', async () => {
+    await db.documentClient.send(new PutCommand({ TableName: table, Item: accountActivityItem('222222222222', 'eu-west-1', T0 - 2 * HOUR) }));
+    const recorder = new AccountActivityRecorder(db.documentClient, table, { now: () => T0, writeIntervalMs: HOUR });
+
+    expect(await recorder.record([sighting('222222222222', 'eu-west-1', T0 - 3 * HOUR)])).toEqual({ writes: 0, skipped: 1, failed: 0, read: 1 });
+  });
+
+  test('keys DynamoDB leaves unprocessed are asked again; those still unprocessed are written unread', async () => {
+    const { client, sent } = countingClient();
+    await new AccountActivityRecorder(db.documentClient, table, { now: () => T0 }).record([sighting('222222222222', 'eu-west-1', T0)]);
+    let calls = 0;
+    const throttled = {
+      send: async (command: any) => {
+        if (command.constructor.name !== 'BatchGetCommand') return client.send(command);
+        calls++;
+        sent.push('BatchGetCommand');
+        const request = command.input.RequestItems[table];
+        // The first answer leaves every key unprocessed; the second answers.
+        if (calls === 1) return { Responses: { [table]: [] }, UnprocessedKeys: { [table]: request } };
+        return db.documentClient.send(command);
+      },
+    } as unknown as typeof db.documentClient;
+    const recorder = new AccountActivityRecorder(throttled, table, { now: () => T0 + MINUTE, sleep: async () => undefined });
+
+    const summary = await recorder.record([sighting('222222222222', 'eu-west-1', T0 + MINUTE), sighting('333333333333', 'eu-west-1', T0 + MINUTE)]);
+
+    expect(summary).toEqual({ writes: 1, skipped: 1, failed: 0, read: 2 });
+    expect(sent).toEqual(['BatchGetCommand', 'BatchGetCommand', 'UpdateCommand']);
+  });
+
+  test('more than 100 account-regions are read 100 keys a call', async () => {
+    const { client, sent } = countingClient();
+    const recorder = new AccountActivityRecorder(client, table, { now: () => T0 });
+    const many = Array.from({ length: 250 }, (_, i) => sighting(String(100000000000 + i), 'eu-west-1', T0));
+
+    expect(await recorder.record(many)).toEqual({ writes: 250, skipped: 0, failed: 0, read: 250 });
+    expect(sent.filter((name) => name === 'BatchGetCommand')).toHaveLength(3);
   });
 
   test('a failed write is logged, never thrown, and tried again with the next batch', async () => {
@@ -191,19 +254,23 @@ describe('AccountActivityRecorder', () => {
         ? Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
         : db.documentClient.send(command)),
     } as unknown as typeof db.documentClient;
-    const recorder = new AccountActivityRecorder(flaky, table, { now: () => T0, logger: new Logger('DEBUG', (l) => lines.push(l)) });
+    const recorder = new AccountActivityRecorder(flaky, table, { now: () => T0, logger: new Logger('DEBUG', (l) => lines.push(l)), sleep: async () => undefined });
 
     const first = await recorder.record([sighting('222222222222', 'eu-west-1', T0)]);
     fail = false;
     const second = await recorder.record([sighting('222222222222', 'eu-west-1', T0)]);
 
-    expect(first).toEqual({ writes: 1, skipped: 0, failed: 1 });
-    expect(JSON.parse(lines[0])).toMatchObject({ level: 'WARN', account: '222222222222', region: 'eu-west-1', errorName: 'ThrottlingException' });
-    expect(second).toEqual({ writes: 1, skipped: 0, failed: 0 });
+    expect(first).toEqual({ writes: 1, skipped: 0, failed: 1, read: 1 });
+    // The read failed first: the recorder writes unread rather than skip.
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ level: 'WARN', message: 'could not read account activity: writing unread', errorName: 'ThrottlingException' }),
+      expect.objectContaining({ level: 'WARN', account: '222222222222', region: 'eu-west-1', errorName: 'ThrottlingException' }),
+    ]);
+    expect(second).toEqual({ writes: 1, skipped: 0, failed: 0, read: 1 });
     expect(await activityItems()).toHaveLength(1);
   });
 
-  test('write cost of the benchmark workload: 100 accounts × 4 regions in batches of 100 cost 400 writes in all', async () => {
+  test('write cost of the benchmark workload: 100 accounts × 4 regions in batches of 100 cost 400 writes (and 4 reads) in all', async () => {
     // Prepare: 2,000 deliveries over 20 minutes of handler time (as SQS batches of 100), each from a random account-region.
     const { client, sent } = countingClient();
     let now = T0;
@@ -225,7 +292,8 @@ describe('AccountActivityRecorder', () => {
     }
 
     // Assess: each account-region once, at most one write per record of a batch, nothing after the first pass.
-    expect(sent).toHaveLength(400);
+    expect(sent.filter((name) => name === 'UpdateCommand')).toHaveLength(400);
+    expect(sent.filter((name) => name === 'BatchGetCommand')).toHaveLength(4);
     expect(Math.max(...writesPerBatch)).toBeLessThanOrEqual(100);
     expect(writesPerBatch.slice(4).every((w) => w === 0)).toBe(true);
   });
