@@ -1,5 +1,6 @@
 import { Item } from '../../bench/billing';
 import { GB, lambdaComputeMonthly, measureTableBytes, steadyStateStorage } from '../../bench/cost-model';
+import { DRAIN_ASSUMPTIONS, drainModel } from '../../bench/drain-model';
 
 // Items of exactly 900 bytes: name 'pk' (2) + 48-byte value, name 'sk' (2) + 48, name 'd' (1) + 799 = 900.
 const item = (i: number, ttl: boolean): Item => ({
@@ -38,5 +39,35 @@ describe('the storage and PITR model', () => {
     const c = lambdaComputeMonthly([999.2, 0.4], 512, 0.1);
     expect(c.gbSeconds).toBeCloseTo(150.15, 6);
     expect(c.usd).toBeCloseTo(150.15 * 0.0000133334, 9);
+  });
+});
+
+describe('the drain model', () => {
+  test('per-container rate is the lower of the CPU and latency bounds; total scales with concurrency', () => {
+    const a = { ...DRAIN_ASSUMPTIONS, armCpuFactor: 1, requestLatencyMs: 10, inBatchParallelism: 16 };
+    // 1,769 MB: one vCPU; 1 ms CPU per event → 1,000 events/s CPU-bound; 4 requests × 10 ms / 16 → 400 events/s.
+    const measured = {
+      events: 1000,
+      handlerCpuMs: 1000,
+      requests: 4000,
+      writeUnits: 3000,
+      indexWriteUnits: 3000,
+      indexes: 3,
+      statusShare: { COMPLIANT: 0.7, NON_COMPLIANT: 0.3 },
+      largestRuleShare: 0.1,
+    };
+    const m = drainModel(measured, { memoryMb: 1769, maxConcurrency: 5, batchSize: 100 }, a);
+    expect(m.cpuBoundPerContainer).toBeCloseTo(1000, 6);
+    expect(m.latencyBoundPerContainer).toBeCloseTo(400, 6);
+    expect(m.boundBy).toBe('latency');
+    expect(m.total).toBeCloseTo(2000, 6);
+    expect(m.drainMinutes).toBeCloseTo(1e6 / 2000 / 60, 6);
+    // 2,000 events/s × 70% × 1 unit per index / 16 shards.
+    expect(m.statusShardWcu).toBeCloseTo(87.5, 6);
+    expect(m.pass).toBe(true);
+    // 20 ms CPU per event at 512 MB (0.289 vCPU): 14.5 events/s per container, 72 in all: 230 minutes.
+    const slow = drainModel({ ...measured, handlerCpuMs: 20_000 }, { memoryMb: 512, maxConcurrency: 5, batchSize: 100 }, a);
+    expect(slow.boundBy).toBe('cpu');
+    expect(slow.pass).toBe(false);
   });
 });
