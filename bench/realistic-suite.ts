@@ -238,6 +238,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteReport> {
       bundle: o.bundle,
       environment: { CONFIGURATION_ITEM_HISTORY: variant },
       arrivals: { kind: 'workload' },
+      windowEndMs: windowEnd,
       onProgress: (d, i, sim) => o.log(`    ${d}/${workload.deliveries.length} deliveries, ${i} invocations, simulated ${(sim / 60000).toFixed(0)} min`),
     }));
     o.log(`    done in ${(pipeline.wallMs / 1000).toFixed(1)} s: ${pipeline.eventSource.invocations} invocations (mean batch `
@@ -316,8 +317,21 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteReport> {
     const target = v.variant === 'NONE' ? TARGETS.writeUnitsHistoryNone : v.variant === 'ALL' ? TARGETS.writeUnitsHistoryAll : undefined;
     const wr = p.capacity.writes.totalUnits / b.writes.totalUnits;
     if (target !== undefined) acceptance.push({ name: `realistic, history ${v.variant}: write units per event vs baseline`, value: wr.toFixed(3), target: `<= ${target}`, pass: wr <= target });
-    const ir = p.eventSource.invocations / b.invocations;
-    acceptance.push({ name: `realistic, history ${v.variant}: invocations per 1,000 events vs baseline`, value: ir.toFixed(4), target: `<= ${TARGETS.invocationsPerThousand}`, pass: ir <= TARGETS.invocationsPerThousand });
+    // Steady state: invocations started within the window per record they held, against one invocation per delivery.
+    const ir = p.steadyState.invocations / p.steadyState.records;
+    acceptance.push({
+      name: `realistic, history ${v.variant}: invocations per 1,000 events vs baseline (steady state: within the window)`,
+      value: ir.toFixed(4),
+      target: `<= ${TARGETS.invocationsPerThousand.toFixed(2)}`,
+      pass: ir <= TARGETS.invocationsPerThousand,
+    });
+    const all = p.eventSource.invocations / b.invocations;
+    acceptance.push({
+      name: `realistic, history ${v.variant}: invocations per 1,000 events vs baseline (whole run, tail included)`,
+      value: all.toFixed(4),
+      target: `<= ${TARGETS.invocationsPerThousand.toFixed(2)}`,
+      pass: all <= TARGETS.invocationsPerThousand,
+    });
     acceptance.push({ name: `realistic, history ${v.variant}: duplicate notifications`, value: String(p.duplicateNotifications), target: '0', pass: p.duplicateNotifications === 0 });
     acceptance.push({ name: `realistic, history ${v.variant}: final state correct`, value: p.state.correct ? 'yes' : 'no', target: 'yes', pass: p.state.correct });
     acceptance.push({ name: `realistic, history ${v.variant}: history correct`, value: p.history.correct ? 'yes' : 'no', target: 'yes', pass: p.history.correct });
@@ -389,7 +403,11 @@ export function formatSuite(s: SuiteReport): string {
   row('  of which index (GSI) units per event', b.writes.indexUnits / ev, (v) => v.pipeline.capacity.writes.indexUnits / ev, 3);
   row('read units per event', 0, (v) => v.pipeline.capacity.readUnits / ev, 3, false);
   row('failed conditional writes (window)', b.writes.conditionFailures, (v) => v.pipeline.capacity.writes.conditionFailures, 0, false);
-  row('invocations per 1,000 events', perK(b.invocations), (v) => perK(v.pipeline.eventSource.invocations), 1);
+  row('invocations per 1,000 events (whole run)', perK(b.invocations), (v) => perK(v.pipeline.eventSource.invocations), 1);
+  // Steady state: the window's invocations per record, times deliveries per event (the baseline: one per delivery).
+  const dpe = s.workload.deliveries / ev;
+  row('  steady state (started within the window)', 1000 * dpe,
+    (v) => (1000 * dpe * v.pipeline.steadyState.invocations) / Math.max(1, v.pipeline.steadyState.records), 1);
   for (const op of ['PutItem', 'UpdateItem', 'DeleteItem', 'GetItem', 'Query', 'BatchWriteItem', 'BatchGetItem']) {
     if (!s.variants.some((v) => v.pipeline.capacity.requests[op]) && op !== 'PutItem') continue;
     row(`  ${op} requests per event`, op === 'PutItem' ? b.writes.writes / ev : 0, (v) => (v.pipeline.capacity.requests[op] ?? 0) / ev, 3, op === 'PutItem');
@@ -406,8 +424,9 @@ export function formatSuite(s: SuiteReport): string {
     return `no (${h.evaluationsMissing}m ${h.evaluationsDuplicated}d ${h.nonTransitions}t${ci})`;
   });
   text('  configuration-item history records', '-', (v) => `${fmt(v.pipeline.history.configurationItemsRecorded)}/${fmt(v.pipeline.history.configurationItemsExpected)}`);
-  text('mean batch / containers / peak concurrency', '1 / - / -',
-    (v) => `${v.pipeline.eventSource.meanBatchSize.toFixed(1)} / ${v.pipeline.eventSource.containers} / ${v.pipeline.eventSource.peakConcurrency}`);
+  text('mean batch (window) / containers / peak conc.', '1 / - / -',
+    (v) => `${(v.pipeline.steadyState.records / Math.max(1, v.pipeline.steadyState.invocations)).toFixed(1)} / ${v.pipeline.eventSource.containers} `
+      + `/ ${v.pipeline.eventSource.peakConcurrency}`);
   text('invocation duration here p50 / p99, ms', `${fmt(b.busyMs / b.invocations, 1)} (mean)`, (v) => `${fmt(v.pipeline.durations.p50Ms, 1)} / ${fmt(v.pipeline.durations.p99Ms, 1)}`);
   row('monthly at reference volume, $', bc.total, (v) => v.monthlyUsd.total, 2);
   for (const [k, label] of [['dynamoWrites', 'DynamoDB writes'], ['dynamoReads', 'DynamoDB reads'], ['dynamoStorage', 'DynamoDB storage (365 d history)'],

@@ -210,6 +210,11 @@ export interface SimulatedRunOptions {
   /** Split the handler's CPU by module: the bundle must be a non-minified esbuild build. */
   readonly moduleOf?: (line: number) => string | undefined;
   readonly onProgress?: (deliveries: number, invocations: number, simMs: number) => void;
+  /**
+   * The window's end (epoch ms): invocations that start by then are the steady state; after it the run drains a tail
+   * (late and reordered deliveries, later transitions) at a lower rate than a continuing day would have.
+   */
+  readonly windowEndMs?: number;
 }
 
 export interface SimulatedRunResult {
@@ -217,6 +222,8 @@ export interface SimulatedRunResult {
   readonly eventSource: Omit<EventSourceResult, 'invocations'> & { readonly invocations: number; readonly closedBy: Record<string, number> };
   readonly deliveries: number;
   readonly uniqueEvents: number;
+  /** Invocations that started within the window and the records they held (the steady state; all of them without a window). */
+  readonly steadyState: { readonly invocations: number; readonly records: number };
   readonly simulatedSeconds: number;
   readonly handlerErrors: number;
   readonly firstHandlerError?: string;
@@ -318,11 +325,13 @@ export async function runSimulatedPipeline(options: SimulatedRunOptions): Promis
     const closedBy: Record<string, number> = {};
     for (const inv of es.invocations) closedBy[inv.closedBy] = (closedBy[inv.closedBy] ?? 0) + 1;
     const { invocations, ...esRest } = es;
+    const inWindow = invocations.filter((i) => options.windowEndMs === undefined || i.startMs <= options.windowEndMs);
     return {
       settings,
       eventSource: { ...esRest, invocations: invocations.length, closedBy },
       deliveries: deliveries.length,
       uniqueEvents: workload.stats.uniqueEvents,
+      steadyState: { invocations: inWindow.length, records: inWindow.reduce((n, i) => n + i.records, 0) },
       simulatedSeconds: (es.lastEndMs - es.firstArrivalMs) / 1000,
       handlerErrors,
       firstHandlerError,
