@@ -17,8 +17,10 @@ import { IndexSpec, Item, itemSize, TableSpec } from './billing';
 /**
  * us-east-1 prices, dollars.
  * - Storage: "$0.25 per GB-month" after the first 25 GB, https://aws.amazon.com/dynamodb/pricing/ ("Data storage").
- * - PITR: "$0.20 per GB-month" (continuous backups), https://aws.amazon.com/dynamodb/pricing/on-demand/ ("Backup and
- *   restore"); the AWS Price List entry USE1-TimedPITRStorage-ByteHrs carries the same rate.
+ * - PITR: $0.20 per GB-month (continuous backups), the rate of the AWS Price List usage type TimedPITRStorage-ByteHrs
+ *   (https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonDynamoDB/current/region_index.json; pricing page
+ *   https://aws.amazon.com/dynamodb/pricing/on-demand/, "Backup and restore"). Seen here only in secondary copies (a
+ *   us-west-2 Price List quote of $0.20/GB-Mo, a us-east-1 price fixture of $0.20): check it against the live page.
  * - Lambda arm64 duration: $0.0000133334 per GB-second, https://aws.amazon.com/lambda/pricing/.
  */
 export const STORAGE_PRICE = {
