@@ -80,6 +80,8 @@ export interface BaselineOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** How often to call onProgress, in events. @default 2000 */
   readonly progressEvery?: number;
+  /** Called before the tables go away (to measure what they hold): a client of the local DynamoDB, logical id → table name. */
+  readonly inspect?: (client: DynamoDBClient, tables: Map<string, string>) => Promise<void>;
 }
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:111111111111:ConfigComplianceNotifications';
@@ -177,6 +179,7 @@ export async function runBaseline(workload: Workload, options: BaselineOptions =
     }));
     const wallMs = Date.now() - started;
     const actual = await readComplianceTable(ddb, complianceTable);
+    await options.inspect?.(ddb, db.tables);
     return {
       invocations: deliveries.length,
       writes: ledger.toJSON(),

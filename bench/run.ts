@@ -8,6 +8,11 @@
  * Run: npx ts-node --transpile-only --project test/tsconfig.json bench/run.ts [--count 20000] [--batch 100]
  *      [--bundle assets/handlers/handle-config-events.lambda/index.js] [--samples 9] [--out bench/results.json]
  *      [--skip-baseline] [--skip-load] [--before 15bb2cb,9a720b0] (the commits whose handler bundles the load tables compare with)
+ *      [--skip-compressed] (the compressed run: the whole workload in back-to-back full batches through one handler instance)
+ *      [--skip-realistic] [--hours 2] (the realistic run, bench/realistic-suite.ts: a window of the reference day at the reference
+ *      rate through Lambda's SQS event source on a simulated clock, independent handler instances, the default master, history ALL and NONE)
+ *      [--profile-minutes 30] (the profiling pass that splits handler CPU into SDK and ours; 0: none)
+ *      [--skip-burst] [--burst-count 20000] (first evaluations of a new conformance pack, and the modelled drain of a million)
  * Stops before measuring anything when the example app (demo/example-app.ts) cannot be synthesized.
  *
  * Status: runs end to end against the real bundle and the example app's master template (batch size and
@@ -23,8 +28,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { BaselineResult, runBaseline } from './baseline';
 import { buildBeforeBundles, EARLIER_BUNDLES } from './before-bundles';
+import { synthDefaultMaster } from './default-master';
 import { formatHandlerLoad, HandlerLoadReport, measureHandlerLoad } from './handler-load';
 import { PipelineResult, runPipeline } from './pipeline';
+import { formatSuite, runSuite, SuiteReport } from './realistic-suite';
 import { generateWorkload } from './workload';
 import { masterTemplate } from '../demo/local/example-app-synth';
 import { bundlePath } from '../demo/local/lambda-runner';
@@ -83,6 +90,8 @@ async function main() {
   // First, so that a broken example app stops the run before minutes of baseline.
   const master = masterTemplate(path.resolve('cdk.out'));
 
+  const compressed = !flag('skip-compressed');
+  log(`COMPRESSED run: ${compressed ? '' : 'skipped; '}the whole workload in back-to-back full batches through one handler instance, no clock`);
   log(`generating the reference organization's workload: ${fmt(count)} events`);
   const workload = generateWorkload({ count });
   const ws = workload.stats;
@@ -91,7 +100,7 @@ async function main() {
     + `${ws.evaluationsDeliveredAfterDeletion} evaluations after their resource's deletion); expected final items: ${ws.expectedItems}`);
 
   let baseline: BaselineResult | undefined;
-  if (!flag('skip-baseline')) {
+  if (compressed && !flag('skip-baseline')) {
     log('baseline (seed design: one invocation and full-event PutItems per event, single-partition table, GSI on status projecting ALL)');
     baseline = await runBaseline(workload, { onProgress: (d, t) => log(`  baseline ${fmt(d)}/${fmt(t)} events`) });
     log(`  done in ${(baseline.wallMs / 1000).toFixed(1)} s: ${fmt(baseline.writes.totalUnits)} write units, ${baseline.notifications} notifications, `
@@ -101,7 +110,9 @@ async function main() {
   let pipeline: PipelineResult | undefined;
   let pipelineError: string | undefined;
   log(`pipeline: ${path.relative(process.cwd(), bundle)} in SQS batches of ${batchSize ?? "the template's size"}; tables and environment from ${master.origin}`);
-  if (!fs.existsSync(bundle)) {
+  if (!compressed) {
+    pipelineError = 'compressed run skipped (--skip-compressed)';
+  } else if (!fs.existsSync(bundle)) {
     pipelineError = `${bundle} does not exist: build it (npx projen bundle)`;
   } else {
     try {
@@ -121,6 +132,29 @@ async function main() {
     } catch (e) {
       pipelineError = (e as Error).stack ?? String(e);
       log(`  pipeline failed: ${pipelineError}`);
+    }
+  }
+
+  let realistic: SuiteReport | undefined;
+  let realisticError: string | undefined;
+  if (!flag('skip-realistic')) {
+    log('REALISTIC run and burst: synthesizing the master with only its required props');
+    const t0 = Date.now();
+    try {
+      realistic = await runSuite({
+        template: synthDefaultMaster(),
+        templateOrigin: 'default master: new ConfigMonitoringMaster(stack, id, { organizationId }) (bench/default-master.ts)',
+        bundle,
+        hours: Number(arg('hours', '2')),
+        burstCount: Number(arg('burst-count', '20000')),
+        profileMinutes: Number(arg('profile-minutes', '30')),
+        skipBurst: flag('skip-burst'),
+        log,
+      });
+      log(`  realistic and burst done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    } catch (e) {
+      realisticError = (e as Error).stack ?? String(e);
+      log(`  realistic run failed: ${realisticError}`);
     }
   }
 
@@ -181,9 +215,10 @@ async function main() {
     ['  SQS requests (lower bound)', usd(bCost, 'sqsRequests'), usd(pCost, 'sqsRequests'), '-'],
   ];
   const w = [48, 24, 24, 7];
-  console.log(`\n${'metric'.padEnd(w[0])} ${'baseline'.padStart(w[1])} ${'pipeline'.padStart(w[2])} ${'p/b'.padStart(w[3])}`);
-  for (const r of rows) console.log(`${r[0].padEnd(w[0])} ${r[1].padStart(w[1])} ${r[2].padStart(w[2])} ${r[3].padStart(w[3])}`);
-  console.log('(final state: w = wrong status, m = missing, x = extra. Lambda compute, EventBridge and Config recording are not measured here; see limits-and-costs.md for the full model.)');
+  if (compressed) console.log(`\nCOMPRESSED: ${fmt(ws.uniqueEvents)} events back to back in full batches through one handler instance (no clock, no arrival rate)`);
+  if (compressed) console.log(`${'metric'.padEnd(w[0])} ${'baseline'.padStart(w[1])} ${'pipeline'.padStart(w[2])} ${'p/b'.padStart(w[3])}`);
+  if (compressed) for (const r of rows) console.log(`${r[0].padEnd(w[0])} ${r[1].padStart(w[1])} ${r[2].padStart(w[2])} ${r[3].padStart(w[3])}`);
+  if (compressed) console.log('(final state: w = wrong status, m = missing, x = extra. Lambda compute, EventBridge and Config recording are not measured here; see limits-and-costs.md for the full model.)');
   if (p && Object.keys(p.metrics).length) console.log(`handler metrics (EMF): ${JSON.stringify(p.metrics)}`);
   if (p && !p.state.correct) console.log(`pipeline state examples: ${JSON.stringify(p.state.examples)}`);
   if (p && b) {
@@ -194,6 +229,8 @@ async function main() {
   }
   if (load) console.log(`\n${formatHandlerLoad(load)}`);
   if (pipelineError) console.log(`\npipeline not measured: ${pipelineError.split('\n')[0]}`);
+  if (realistic) console.log(formatSuite(realistic));
+  if (realisticError) console.log(`\nrealistic run not measured: ${realisticError.split('\n')[0]}`);
 
   const results = {
     generatedAt: new Date().toISOString(),
@@ -205,6 +242,9 @@ async function main() {
     pipeline: p ? { ...p, monthlyUsd: pCost } : undefined,
     pipelineError,
     handlerLoad: load,
+    // Per-invocation durations are summarised (durations) rather than listed.
+    realistic: realistic && JSON.parse(JSON.stringify(realistic, (k, v) => (k === 'durationsMs' ? undefined : v))),
+    realisticError,
   };
   fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${path.relative(process.cwd(), out)}`);

@@ -56,6 +56,12 @@ export interface WorkloadOptions {
   readonly outOfOrderRate?: number;
   /** Start of the simulated day. @default '2026-11-02T00:00:00.000Z' */
   readonly dayStart?: string;
+  /**
+   * How long the events are spread over, in ms: a day for the whole day's volume; a shorter window (with a count
+   * scaled to it) keeps the reference rate. Transitions of a compliance sequence and late deliveries may still fall
+   * after the window's end. @default 86,400,000 (a day)
+   */
+  readonly spanMs?: number;
 }
 
 export interface ExpectedCompliance {
@@ -94,6 +100,8 @@ export interface Workload {
   readonly events: ConfigEvent[];
   /** What SQS delivers: duplicates included, partly out of order. */
   readonly deliveries: ConfigEvent[];
+  /** When each delivery reaches the buffer queue (epoch ms), in step with `deliveries` (non-decreasing). */
+  readonly deliveryTimesMs: number[];
   /** complianceKey(…) → the final state the pipeline must hold. */
   readonly expected: Map<string, ExpectedCompliance>;
   readonly stats: WorkloadStats;
@@ -537,7 +545,7 @@ export function generateWorkload(options: WorkloadOptions = {}): Workload {
   const regions = options.regions ?? ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1'];
   const accounts = Array.from({ length: options.accounts ?? 100 }, (_, i) => accountId(i + 1));
   const dayStartMs = Date.parse(options.dayStart ?? '2026-11-02T00:00:00.000Z');
-  const dayMs = 86_400_000;
+  const dayMs = options.spanMs ?? 86_400_000;
   const duplicateRate = options.duplicateRate ?? 0.2;
   const outOfOrderRate = options.outOfOrderRate ?? 0.1;
 
@@ -616,7 +624,7 @@ export function generateWorkload(options: WorkloadOptions = {}): Workload {
       let previous: Evaluation | undefined = rnd.chance(0.5)
         ? {
           status: nextStatus(rnd, evaluations[0].status),
-          recordedMs: dayStartMs - rnd.int(3_600_000, 30 * dayMs),
+          recordedMs: dayStartMs - rnd.int(3_600_000, 30 * 86_400_000),
           nullTokens: evaluations[0].nullTokens,
         }
         : undefined;
@@ -707,6 +715,7 @@ export function generateWorkload(options: WorkloadOptions = {}): Workload {
   }
   deliveriesTimed.sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
   const deliveries = deliveriesTimed.map((d) => d.event);
+  const deliveryTimesMs = deliveriesTimed.map((d) => d.atMs);
 
   // 4. Independent answer and the statistics that show ordering really matters.
   const expected = expectedComplianceState(events);
@@ -738,6 +747,7 @@ export function generateWorkload(options: WorkloadOptions = {}): Workload {
   return {
     events,
     deliveries,
+    deliveryTimesMs,
     expected,
     stats: {
       uniqueEvents: events.length,
@@ -751,6 +761,89 @@ export function generateWorkload(options: WorkloadOptions = {}): Workload {
       keyResourcesDeleted,
       staleComplianceDeliveries: stale,
       evaluationsDeliveredAfterDeletion: afterDeletion,
+      nonCompliantDeliveries,
+      expectedItems: expected.size,
+      averageEventBytes: Math.round(bytes / events.length),
+    },
+  };
+}
+
+export interface BurstOptions {
+  /** Distinct (resource, rule) pairs evaluated for the first time. @default 20000 */
+  readonly count?: number;
+  /** @default 'conformance-pack-burst' */
+  readonly seed?: string;
+  /** @default 100 */
+  readonly accounts?: number;
+  /** @default us-east-1, us-west-2, eu-west-1, eu-central-1 */
+  readonly regions?: readonly string[];
+  /** @default 0.3 */
+  readonly nonCompliantShare?: number;
+  /** Share of evaluations delivered twice. @default 0.05 */
+  readonly duplicateRate?: number;
+  /** When the pack's evaluations reach the queue (all within a second: a backlog). @default '2026-11-02T12:00:00.000Z' */
+  readonly start?: string;
+}
+
+/**
+ * A new conformance pack deployed across the organization: one first evaluation (no `oldEvaluationResult`) per
+ * distinct (resource, rule) pair, spread over every account and region, about 30% NON_COMPLIANT, a few delivered
+ * twice, all queued at once (the pollers take full batches).
+ */
+export function generateFirstEvaluationBurst(options: BurstOptions = {}): Workload {
+  const count = options.count ?? 20_000;
+  const rnd = new Random(options.seed ?? 'conformance-pack-burst');
+  const regions = options.regions ?? ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1'];
+  const accounts = Array.from({ length: options.accounts ?? 100 }, (_, i) => accountId(i + 1));
+  const startMs = Date.parse(options.start ?? '2026-11-02T12:00:00.000Z');
+  const nonCompliant = options.nonCompliantShare ?? 0.3;
+  const kindWeights = KINDS.filter((k) => k.type !== 'AWS::IAM::Role').map((k) => [k, k.weight] as const);
+  const events: ConfigEvent[] = [];
+  let i = 0;
+  while (events.length < count) {
+    // Round-robin over the account-regions, so every one of the 400 gets its share.
+    const account = accounts[i % accounts.length];
+    const region = regions[Math.floor(i / accounts.length) % regions.length];
+    i++;
+    const r = makeResource(rnd, account, region, rnd.weighted(kindWeights));
+    const rule = `${rnd.pick(r.kind!.rules).replace(/-conformance-pack-$/, '')}-conformance-pack-burst`;
+    const arn = `arn:aws:config:${region}:${account}:config-rule/config-rule-${rnd.alnum(6)}`;
+    const status: ComplianceType = rnd.chance(nonCompliant) ? 'NON_COMPLIANT' : 'COMPLIANT';
+    const recordedMs = startMs - rnd.int(1_000, 60_000);
+    events.push(complianceEvent(rnd, rule, arn, r, { status, recordedMs, nullTokens: false }, undefined));
+  }
+  const deliveries: ConfigEvent[] = [];
+  const deliveryTimesMs: number[] = [];
+  let duplicateDeliveries = 0;
+  let nonCompliantDeliveries = 0;
+  for (const e of events) {
+    const copies = rnd.chance(options.duplicateRate ?? 0.05) ? 2 : 1;
+    duplicateDeliveries += copies - 1;
+    for (let c = 0; c < copies; c++) {
+      deliveries.push(e);
+      deliveryTimesMs.push(startMs + Math.floor((deliveries.length / (count * 1.1)) * 1000));
+      if (e.detail.newEvaluationResult.complianceType === 'NON_COMPLIANT') nonCompliantDeliveries++;
+    }
+  }
+  const expected = expectedComplianceState(events);
+  const bytes = events.reduce((s, e) => s + Buffer.byteLength(JSON.stringify(e)), 0);
+  return {
+    events,
+    deliveries,
+    deliveryTimesMs,
+    expected,
+    stats: {
+      uniqueEvents: events.length,
+      complianceChanges: events.length,
+      configurationItemChanges: 0,
+      deliveries: deliveries.length,
+      duplicateDeliveries,
+      movedLater: 0,
+      complianceKeys: expected.size,
+      resourcesDeleted: 0,
+      keyResourcesDeleted: 0,
+      staleComplianceDeliveries: 0,
+      evaluationsDeliveredAfterDeletion: 0,
       nonCompliantDeliveries,
       expectedItems: expected.size,
       averageEventBytes: Math.round(bytes / events.length),
