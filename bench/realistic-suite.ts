@@ -192,6 +192,8 @@ export interface SuiteReport {
     readonly drain: DrainModel;
   };
   readonly acceptance: { readonly name: string; readonly value: string; readonly target: string; readonly pass: boolean }[];
+  /** Figures printed beside the acceptance targets that are not targets themselves. */
+  readonly notes: string[];
   readonly timingsMs: Record<string, number>;
 }
 
@@ -311,6 +313,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteReport> {
 
   // ---- acceptance
   const acceptance: SuiteReport['acceptance'] = [];
+  const notes: string[] = [];
   const b = baseline.result;
   for (const v of variants) {
     const p = v.pipeline;
@@ -341,12 +344,9 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteReport> {
     const pw = burst.pipeline.capacity.writes.totalUnits;
     const pr = burst.pipeline.capacity.readUnits;
     acceptance.push({ name: 'burst: write units per first evaluation vs baseline', value: (pw / bw).toFixed(3), target: `<= ${TARGETS.burstUnits}`, pass: pw / bw <= TARGETS.burstUnits });
-    acceptance.push({
-      name: 'burst: write + read units per first evaluation vs baseline (it reads nothing)',
-      value: ((pw + pr) / bw).toFixed(3),
-      target: `<= ${TARGETS.burstUnits}`,
-      pass: (pw + pr) / bw <= TARGETS.burstUnits,
-    });
+    // Not a target: reads are a fifth of a write's price, so the dollars of both say more than their units added up.
+    const dollars = (writes: number, reads: number) => writes * PRICE.dynamoWrite + reads * PRICE.dynamoRead;
+    notes.push(`burst: DynamoDB request cost per first evaluation vs baseline (writes and reads at on-demand prices; the baseline reads nothing): ${(dollars(pw, pr) / dollars(bw, 0)).toFixed(3)}`);
     acceptance.push({ name: 'burst: modelled drain of 1,000,000 first evaluations, minutes', value: burst.drain.drainMinutes.toFixed(1), target: `<= ${TARGETS.drainMinutes}`, pass: burst.drain.drainMinutes <= TARGETS.drainMinutes });
     acceptance.push({ name: 'burst: modelled index-shard write rates under 1,000 WCU/s', value: `${burst.drain.statusShardWcu.toFixed(0)} / ${burst.drain.ruleShardWcu.toFixed(0)}`, target: '< 1000', pass: burst.drain.underPartitionLimit });
   }
@@ -366,6 +366,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteReport> {
     profile,
     burst,
     acceptance,
+    notes,
     timingsMs: timings,
   };
 }
@@ -420,7 +421,7 @@ export function formatSuite(s: SuiteReport): string {
   text('history correct', '-', (v) => {
     const h = v.pipeline.history;
     if (h.correct) return 'yes';
-    const ci = v.variant === 'NONE' && h.configurationItemsRecorded > 0 ? ', CI kept' : h.configurationItemsDuplicated ? ', CI dup.' : '';
+    const ci = !h.correct && h.configurationItemsRecorded > 0 ? ', CI wrong' : h.configurationItemsDuplicated ? ', CI dup.' : '';
     return `no (${h.evaluationsMissing}m ${h.evaluationsDuplicated}d ${h.nonTransitions}t${ci})`;
   });
   text('  configuration-item history records', '-', (v) => `${fmt(v.pipeline.history.configurationItemsRecorded)}/${fmt(v.pipeline.history.configurationItemsExpected)}`);
@@ -436,7 +437,7 @@ export function formatSuite(s: SuiteReport): string {
   }
   row('  stored GB at steady state', bc.storedGb, (v) => v.monthlyUsd.storedGb, 2, false);
   out.push(table(header, rows, [50, 16, ...s.variants.flatMap(() => [16, 7])]));
-  out.push('(final state: w wrong status, m missing, x extra; history: m evaluations missing, d duplicated, t non-transitions, CI kept: configuration-item records where NONE expects none. Baseline CPU: bench/baseline.ts '
+  out.push('(final state: w wrong status, m missing, x extra; history: m evaluations missing, d duplicated, t non-transitions, CI wrong: a deletion missing, or with NONE a record other than a deletion. Baseline CPU: bench/baseline.ts '
     + 'and the SDK it calls; handler CPU: samples with a frame of the bundle on the stack (bench/cpu-profile.ts). Compute modelled: measured durations here '
     + `× ${s.settings.memoryMb} MB × $${STORAGE_PRICE.lambdaArmPerGbSecond}/GB-s (arm64), the baseline at the same memory. Storage: $${STORAGE_PRICE.dynamoStoragePerGbMonth}/GB-month, `
     + `PITR $${STORAGE_PRICE.dynamoPitrPerGbMonth}/GB-month (bench/cost-model.ts), free tier not deducted.)`);
@@ -479,6 +480,7 @@ export function formatSuite(s: SuiteReport): string {
   }
   out.push('\nACCEPTANCE (targets of the tracker issue)');
   for (const x of s.acceptance) out.push(`  ${x.pass ? 'PASS' : 'FAIL'}  ${x.name}: ${x.value} (target ${x.target})`);
+  for (const note of s.notes) out.push(`  note  ${note}`);
   out.push(`timings, s: ${Object.entries(s.timingsMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(0)}`).join(', ')}`);
   return out.join('\n');
 }

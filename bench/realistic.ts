@@ -115,17 +115,22 @@ export interface HistoryCheck {
   readonly examples: string[];
 }
 
+// Config's statuses of a deleted resource's configuration item.
+const DELETION_STATUSES = ['ResourceDeleted', 'ResourceDeletedNotRecorded'];
+
 /**
  * The history the events table holds, against the workload's unique events: every evaluation recorded exactly once
  * (a change or an evaluation that changed nothing), the changes of a key a sequence of real transitions, and
- * configuration-item records once each: all of them with history ALL, none with NONE (RESOURCES_WITH_COMPLIANCE is
- * not judged here beyond duplicates: which resources count is the handler's rule).
+ * configuration-item records once each: all of them with history ALL, exactly the deletions with NONE (a deletion is
+ * always recorded: the evaluation log orders a resource's compliance history by it), RESOURCES_WITH_COMPLIANCE not
+ * judged here beyond duplicates and deletions (which resources count is the handler's rule).
  */
 export function checkHistory(items: readonly Record<string, any>[], workload: Workload, mode: string): HistoryCheck {
   const examples: string[] = [];
   const evalKey = (account: string, region: string, type: string, id: string, rule: string, ms: number) => `${account}|${region}|${type}|${id}|${rule}|${ms}`;
   const expectedEvals = new Set<string>();
   const expectedCis = new Set<string>();
+  const expectedDeletions = new Set<string>();
   for (const e of workload.events) {
     if (e['detail-type'] === COMPLIANCE_CHANGE) {
       const d = e.detail;
@@ -133,7 +138,9 @@ export function checkHistory(items: readonly Record<string, any>[], workload: Wo
       expectedEvals.add(evalKey(d.awsAccountId, d.awsRegion, d.resourceType, d.resourceId, d.configRuleName, ms));
     } else if (e['detail-type'] === CI_CHANGE) {
       const ci = e.detail.configurationItem;
-      expectedCis.add(`${ci.awsAccountId}|${ci.resourceType}|${ci.resourceId}|${Date.parse(ci.configurationItemCaptureTime)}`);
+      const key = `${ci.awsAccountId}|${ci.resourceType}|${ci.resourceId}|${Date.parse(ci.configurationItemCaptureTime)}`;
+      expectedCis.add(key);
+      if (DELETION_STATUSES.includes(ci.configurationItemStatus)) expectedDeletions.add(key);
     }
   }
   const seenEvals = new Map<string, number>();
@@ -179,7 +186,11 @@ export function checkHistory(items: readonly Record<string, any>[], workload: Wo
   }
   const ciDuplicated = [...seenCis.values()].reduce((s, n) => s + n - 1, 0);
   const ciRecorded = seenCis.size;
-  const ciOk = mode === 'NONE' ? ciRecorded === 0 : mode === 'ALL' ? [...expectedCis].every((k) => seenCis.has(k)) : true;
+  const deletionsKept = [...expectedDeletions].every((k) => seenCis.has(k));
+  const onlyDeletions = [...seenCis.keys()].every((k) => expectedDeletions.has(k));
+  const ciOk = deletionsKept && (mode === 'NONE' ? onlyDeletions : mode === 'ALL' ? [...expectedCis].every((k) => seenCis.has(k)) : true);
+  if (!deletionsKept && examples.length < 8) examples.push('a deletion is missing from the history');
+  if (mode === 'NONE' && !onlyDeletions && examples.length < 8) examples.push('a configuration change other than a deletion is in the history');
   return {
     evaluationsExpected: expectedEvals.size,
     evaluationsRecorded: recorded,
