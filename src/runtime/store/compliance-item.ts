@@ -111,7 +111,9 @@ export function withinWriteUnit(item: ComplianceItem): ComplianceItem {
   if (excess <= 0 || !item.annotation) return item;
   const keep = Buffer.byteLength(item.annotation, 'utf8') - excess - Buffer.byteLength(ELLIPSIS, 'utf8');
   const { annotation, ...rest } = item;
-  return keep > 0 ? { ...rest, annotation: `${truncateToBytes(annotation, keep)}${ELLIPSIS}` } : rest;
+  if (keep > 0) return { ...rest, annotation: `${truncateToBytes(annotation, keep)}${ELLIPSIS}` };
+  // Too big even without it (an ARN as the resource id, owed notifications): dropping the annotation saves no write unit.
+  return itemBytes(rest as unknown as Record<string, unknown>) <= ITEM_BYTES_BUDGET ? rest : item;
 }
 
 function truncateToBytes(text: string, bytes: number): string {
