@@ -91,3 +91,12 @@ describe('compliance items fit one write unit', () => {
     expect(withinWriteUnit(item).annotation).toBe(annotation);
   });
 });
+
+test('an oversized item with a forged, huge annotation keeps at most Config\'s 256 characters of it (review)', () => {
+  const arn = 'arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:loadbalancer/app/internal-payments-api-prod-alb/50dc6c495c0c9188';
+  const item = withinWriteUnit(toComplianceItem(evaluation('x'.repeat(100_000), {
+    ...LONG_NAMES, resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer', resourceId: arn,
+  })));
+  expect(Array.from(item.annotation!)).toHaveLength(256);
+  expect(item.annotation!.endsWith('\u2026')).toBe(true);
+});
