@@ -11,7 +11,7 @@ export interface KnownPredecessor {
   readonly status: string;
 }
 
-// PutEvaluations' limit; a longer one can only come from a forged or malformed event.
+// PutEvaluations' limit, in characters (code points: never half a surrogate pair); a longer one can only come from a forged or malformed event.
 const MAX_ANNOTATION_LENGTH = 256;
 
 export const NOTHING_BEFORE: KnownPredecessor = { order: NO_PREDECESSOR, status: 'NONE' };
@@ -46,7 +46,7 @@ export async function recordEvaluation(result: ComplianceResult, known: KnownPre
     recorded_at: context.now().toISOString(),
     source_event_id: result.sourceEventId,
     // Whole here, where the compliance item may carry it shortened (compliance-item.ts); Config caps it at 256 characters.
-    ...(result.annotation ? { annotation: result.annotation.slice(0, MAX_ANNOTATION_LENGTH) } : {}),
+    ...(result.annotation ? { annotation: Array.from(result.annotation).slice(0, MAX_ANNOTATION_LENGTH).join('') } : {}),
   };
   await context.evaluations.write(record);
 

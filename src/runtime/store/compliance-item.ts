@@ -101,6 +101,8 @@ export function toComplianceItem(result: ComplianceResult): ComplianceItem {
 /** One write unit: DynamoDB bills every started KB of the larger of the item's old and new images. */
 export const ITEM_BYTES_BUDGET = 1024;
 const ELLIPSIS = '\u2026';
+/** PutEvaluations' limit on an annotation, in characters. */
+const MAX_ANNOTATION_CHARACTERS = 256;
 
 /**
  * The item as written: its annotation shortened (ending in an ellipsis) when the whole item would exceed one write
@@ -111,7 +113,13 @@ export function withinWriteUnit(item: ComplianceItem): ComplianceItem {
   if (excess <= 0 || !item.annotation) return item;
   const keep = Buffer.byteLength(item.annotation, 'utf8') - excess - Buffer.byteLength(ELLIPSIS, 'utf8');
   const { annotation, ...rest } = item;
-  return keep > 0 ? { ...rest, annotation: `${truncateToBytes(annotation, keep)}${ELLIPSIS}` } : rest;
+  if (keep > 0) return { ...rest, annotation: `${truncateToBytes(annotation, keep)}${ELLIPSIS}` };
+  // Too big even without it (an ARN as the resource id, owed notifications): dropping the annotation saves no write
+  // unit, so it stays, within Config's 256 characters (a longer one is forged: never let it grow the item unbounded).
+  if (itemBytes(rest as unknown as Record<string, unknown>) <= ITEM_BYTES_BUDGET) return rest;
+  const characters = Array.from(annotation);
+  return characters.length <= MAX_ANNOTATION_CHARACTERS ? item
+    : { ...rest, annotation: `${characters.slice(0, MAX_ANNOTATION_CHARACTERS - 1).join('')}${ELLIPSIS}` };
 }
 
 function truncateToBytes(text: string, bytes: number): string {

@@ -76,4 +76,27 @@ describe('compliance items fit one write unit', () => {
       expect(itemBytes(item)).toBe(billedBytes(item));
     }), { seed: 20261204, numRuns: 300 });
   });
+
+  // Review: Config names an ELBv2 load balancer (and SNS topics, ECS services…) by its ARN, which the item carries three
+  // times (pk, resource_id, status_sort): such an item exceeds 1 KB with no annotation at all. Shortening cannot make it
+  // fit, yet withinWriteUnit dropped the annotation entirely, from the item, the API and the owed notification.
+  test('an item that cannot fit one write unit even without its annotation keeps the annotation whole', () => {
+    const arn = 'arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:loadbalancer/app/internal-payments-api-prod-alb/50dc6c495c0c9188';
+    const annotation = 'Access logging is disabled on this load balancer.';
+    const item = owing(toComplianceItem(evaluation(annotation, {
+      ...LONG_NAMES, resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer', resourceId: arn,
+    })));
+    const { annotation: _dropped, ...withoutAnnotation } = item;
+    expect(billedBytes(withoutAnnotation)).toBeGreaterThan(ITEM_BYTES_BUDGET);
+    expect(withinWriteUnit(item).annotation).toBe(annotation);
+  });
+});
+
+test('an oversized item with a forged, huge annotation keeps at most Config\'s 256 characters of it (review)', () => {
+  const arn = 'arn:aws:elasticloadbalancing:ap-southeast-2:123456789012:loadbalancer/app/internal-payments-api-prod-alb/50dc6c495c0c9188';
+  const item = withinWriteUnit(toComplianceItem(evaluation('x'.repeat(100_000), {
+    ...LONG_NAMES, resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer', resourceId: arn,
+  })));
+  expect(Array.from(item.annotation!)).toHaveLength(256);
+  expect(item.annotation!.endsWith('\u2026')).toBe(true);
 });
