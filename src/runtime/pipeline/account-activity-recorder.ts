@@ -80,8 +80,12 @@ interface StoredActivity {
  * what it wrote and read lasts across warm invocations.
  */
 export class AccountActivityRecorder {
-  /** Per account-region: the newest time it is known recorded in the table (written here, or read). */
-  private readonly knownAt = new Map<string, number>();
+  /**
+   * Per account-region: when it is known recorded in the table (written here, or read), and the event time recorded
+   * then. A sighting is skipped only while both are recent: the recorded event time never lags the newest event a
+   * container saw by more than one interval, whoever wrote it and however old the events it wrote were.
+   */
+  private readonly known = new Map<string, { readonly atMs: number; readonly eventMs: number }>();
   private readonly writeIntervalMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -112,9 +116,10 @@ export class AccountActivityRecorder {
     const recentSince = now - this.writeIntervalMs;
     let skipped = 0;
     const unknown: AccountSighting[] = [];
+    const coveredBy = (eventMs: number, sighting: AccountSighting) => sighting.eventTimeMs < eventMs + this.writeIntervalMs;
     for (const [key, sighting] of newest) {
-      const known = this.knownAt.get(key);
-      if (known !== undefined && known > recentSince) skipped++;
+      const known = this.known.get(key);
+      if (known !== undefined && known.atMs > recentSince && coveredBy(known.eventMs, sighting)) skipped++;
       else unknown.push(sighting);
     }
     const stored = unknown.length ? await this.readStored(unknown) : new Map<string, StoredActivity>();
@@ -123,13 +128,14 @@ export class AccountActivityRecorder {
       const key = `${sighting.account}#${sighting.region}`;
       const found = stored.get(key);
       const recordedAt = found ? Math.max(found.lastEventMs, found.recordedAtMs ?? 0) : undefined;
-      if (found && recordedAt! > recentSince) {
-        // Another container recorded it within the interval: this one looks again when that record grows old.
-        this.knownAt.set(key, recordedAt!);
+      if (found && recordedAt! > recentSince && coveredBy(found.lastEventMs, sighting)) {
+        // Another container recorded it within the interval, an event time this sighting adds little to: this one
+        // looks again when that record grows old, or when it sees an event an interval newer.
+        this.known.set(key, { atMs: recordedAt!, eventMs: found.lastEventMs });
         skipped++;
       } else if (found && found.lastEventMs >= sighting.eventTimeMs) {
         // Nothing newer to record (a backlog delivers old events): the write would fail its condition.
-        this.knownAt.set(key, now);
+        this.known.set(key, { atMs: now, eventMs: found.lastEventMs });
         skipped++;
       } else {
         due.push([key, sighting]);
@@ -138,12 +144,12 @@ export class AccountActivityRecorder {
     const results = await Promise.all(due.map(async ([key, sighting]) => {
       try {
         await this.write(sighting, now);
-        this.knownAt.set(key, now);
+        this.known.set(key, { atMs: now, eventMs: sighting.eventTimeMs });
         return true;
       } catch (error) {
         if (isConditionalCheckFailure(error)) {
           // A newer time is already stored (another container, or an older event): nothing to do for a while.
-          this.knownAt.set(key, now);
+          this.known.set(key, { atMs: now, eventMs: sighting.eventTimeMs });
           return true;
         }
         this.options.logger?.warn('could not record account activity', { account: sighting.account, region: sighting.region, ...describeError(error) });

@@ -41,7 +41,7 @@ afterEach(() => harness.restore());
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
 
-describe('every notification describes its own evaluation (review, seeded)', () => {
+describe('every notification describes its own evaluation (seeded)', () => {
   test.each(SEEDS)('seed %i', async (seed) => {
     const random = seededRandom(seed);
     const evaluations = Array.from({ length: 6 }, (_, n) => evaluation(STATUSES[Math.floor(random() * 3)], T0 + n * 60_000 + 1, n));

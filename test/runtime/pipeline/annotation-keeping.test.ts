@@ -39,7 +39,7 @@ afterAll(async () => db.close());
 beforeEach(async () => { harness = await writePathHarness(db); });
 afterEach(() => harness.restore());
 
-describe('annotations (review)', () => {
+describe('annotations', () => {
   test('the evaluation log keeps a 256-character annotation with characters outside the BMP whole, never splitting a surrogate pair', async () => {
     // 256 characters (code points) as Config counts them, 511 UTF-16 code units.
     const annotation = `!${'\u{1F525}'.repeat(255)}`;
