@@ -2,7 +2,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { LocalDynamoDb } from './local-dynamodb';
+import { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb';
+import { masterTableSpecs } from './master-tables';
 import { Logger } from '../../src/runtime/observability/logger';
 import { DeadLetterQueue } from '../../src/runtime/pipeline/dead-letter';
 import type { BatchDependencies } from '../../src/runtime/pipeline/process-batch';
@@ -64,5 +65,22 @@ export async function writePathHarness(db: LocalDynamoDb) {
       ExpressionAttributeValues: { ':s': shardKey },
     }))).Items ?? [],
     restore: () => { sns.restore(); sqs.restore(); },
+  };
+}
+
+/**
+ * A test file's local DynamoDB (the master's tables, from the synthesized template) and a fresh write-path harness
+ * per test: `suite.db` and `suite.harness` inside the tests.
+ */
+export function writePathSuite() {
+  let db: LocalDynamoDb | undefined;
+  let harness: Awaited<ReturnType<typeof writePathHarness>> | undefined;
+  beforeAll(async () => { db = await startLocalDynamoDb(masterTableSpecs); });
+  afterAll(async () => db?.close());
+  beforeEach(async () => { harness = await writePathHarness(db!); });
+  afterEach(() => harness?.restore());
+  return {
+    get db(): LocalDynamoDb { return db!; },
+    get harness(): Awaited<ReturnType<typeof writePathHarness>> { return harness!; },
   };
 }

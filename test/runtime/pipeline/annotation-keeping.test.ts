@@ -1,8 +1,6 @@
 import type { ComplianceResult } from '../../../src/runtime/models/compliance-result';
 import { applyComplianceResult } from '../../../src/runtime/pipeline/apply-compliance-result';
-import { startLocalDynamoDb, type LocalDynamoDb } from '../../support/local-dynamodb';
-import { masterTableSpecs } from '../../support/master-tables';
-import { writePathHarness } from '../../support/write-path-harness';
+import { writePathSuite } from '../../support/write-path-harness';
 
 // Review of 7e5e2a1: the annotation "whole in the evaluation log", and in the notification of an item whose resource
 // id is an ARN (too big for one write unit whatever its annotation).
@@ -31,30 +29,24 @@ function evaluation(annotation: string, overrides: Partial<ComplianceResult> = {
 /** True when the string has no unpaired UTF-16 surrogate (DynamoDB and SNS take UTF-8). */
 const wellFormed = (s: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 
-let db: LocalDynamoDb;
-let harness: Awaited<ReturnType<typeof writePathHarness>>;
-
-beforeAll(async () => { db = await startLocalDynamoDb(masterTableSpecs); });
-afterAll(async () => db.close());
-beforeEach(async () => { harness = await writePathHarness(db); });
-afterEach(() => harness.restore());
+const suite = writePathSuite();
 
 describe('annotations', () => {
   test('the evaluation log keeps a 256-character annotation with characters outside the BMP whole, never splitting a surrogate pair', async () => {
     // 256 characters (code points) as Config counts them, 511 UTF-16 code units.
     const annotation = `!${'\u{1F525}'.repeat(255)}`;
-    await applyComplianceResult(evaluation(annotation, { resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-0a1b2c3d' }), harness.context);
-    const [record] = (await harness.history()).filter((r) => typeof r.annotation === 'string');
+    await applyComplianceResult(evaluation(annotation, { resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-0a1b2c3d' }), suite.harness.context);
+    const [record] = (await suite.harness.history()).filter((r) => typeof r.annotation === 'string');
     expect(wellFormed(record.annotation as string)).toBe(true);
     expect(record.annotation).toBe(annotation);
   });
 
   test('an item whose resource id is an ARN keeps its annotation, and its notification carries it', async () => {
     const annotation = 'Access logging is disabled on this load balancer.';
-    const result = await applyComplianceResult(evaluation(annotation), harness.context);
+    const result = await applyComplianceResult(evaluation(annotation), suite.harness.context);
     expect(result).toEqual({ outcome: 'transition', notified: true });
-    const [item] = await harness.complianceItems();
+    const [item] = await suite.harness.complianceItems();
     expect(item.annotation).toBe(annotation);
-    expect(JSON.parse(harness.notifications()[0].Message!).annotation).toBe(annotation);
+    expect(JSON.parse(suite.harness.notifications()[0].Message!).annotation).toBe(annotation);
   });
 });

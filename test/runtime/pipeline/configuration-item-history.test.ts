@@ -6,10 +6,8 @@ import { applyConfigItem } from '../../../src/runtime/pipeline/apply-config-item
 import type { WriteContext } from '../../../src/runtime/pipeline/write-context';
 import { resourceKey } from '../../../src/runtime/store/keys';
 import { ResourceCompliancePresence } from '../../../src/runtime/store/resource-compliance-presence';
-import { startLocalDynamoDb, type LocalDynamoDb } from '../../support/local-dynamodb';
-import { masterTableSpecs } from '../../support/master-tables';
 import { securityGroupDeletion } from '../../support/security-group-deletion';
-import { writePathHarness } from '../../support/write-path-harness';
+import { writePathSuite } from '../../support/write-path-harness';
 
 const T0 = Date.parse('2026-11-20T10:00:00.000Z');
 const SG = { account: '222222222222', region: 'eu-west-1', resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-0a1b2c3d' };
@@ -41,20 +39,14 @@ function evaluation(atMs: number): ComplianceResult {
   };
 }
 
-let db: LocalDynamoDb;
-let harness: Awaited<ReturnType<typeof writePathHarness>>;
-
-beforeAll(async () => { db = await startLocalDynamoDb(masterTableSpecs); });
-afterAll(async () => db.close());
-beforeEach(async () => { harness = await writePathHarness(db); });
-afterEach(() => harness.restore());
+const suite = writePathSuite();
 
 /** The harness's context with a history choice, the presence read counted. */
 function withHistory(mode: WriteContext['configurationItemHistory']) {
-  const presence = new ResourceCompliancePresence(db.documentClient, harness.tables.complianceTable);
+  const presence = new ResourceCompliancePresence(suite.db.documentClient, suite.harness.tables.complianceTable);
   let reads = 0;
   const context: WriteContext = {
-    ...harness.context,
+    ...suite.harness.context,
     configurationItemHistory: mode,
     compliancePresence: { hasComplianceItem: async (pk) => { reads++; return presence.hasComplianceItem(pk); } },
   };
@@ -62,7 +54,7 @@ function withHistory(mode: WriteContext['configurationItemHistory']) {
 }
 
 async function configurationRecords(resource: typeof SG) {
-  return (await harness.history()).filter((r) => r.config_item_type === 'ConfigurationItemChange' && r.pk === resourceKey(resource));
+  return (await suite.harness.history()).filter((r) => r.config_item_type === 'ConfigurationItemChange' && r.pk === resourceKey(resource));
 }
 
 describe('configuration-item history', () => {
@@ -75,7 +67,7 @@ describe('configuration-item history', () => {
   });
 
   test('a context without the setting records every change (as before the setting)', async () => {
-    expect((await applyConfigItem(change(BUCKET, T0), harness.context)).outcome).toBe('recorded');
+    expect((await applyConfigItem(change(BUCKET, T0), suite.harness.context)).outcome).toBe('recorded');
   });
 
   test('NONE records no change, but still records a deletion exactly as ALL does', async () => {
@@ -87,8 +79,8 @@ describe('configuration-item history', () => {
     expect(await applyConfigItem(securityGroupDeletion(T0 + 2000), context)).toEqual({ outcome: 'deleted', retired: 1 });
     const [deletion] = await configurationRecords(SG);
     expect(deletion).toMatchObject({ configuration_state: 'ResourceDeleted', deletion_order: expect.any(Number) });
-    expect((await harness.complianceItems()).find((i) => i.sk === 'RESOURCE')).toMatchObject({ deleted_at_ms: T0 + 2000 });
-    expect((await harness.complianceItems()).find((i) => i.sk === 'RULE#restricted-ssh')).toMatchObject({ retired_at_ms: expect.any(Number) });
+    expect((await suite.harness.complianceItems()).find((i) => i.sk === 'RESOURCE')).toMatchObject({ deleted_at_ms: T0 + 2000 });
+    expect((await suite.harness.complianceItems()).find((i) => i.sk === 'RULE#restricted-ssh')).toMatchObject({ retired_at_ms: expect.any(Number) });
   });
 
   test('RESOURCES_WITH_COMPLIANCE skips a resource without a compliance item and records one with, one read per container', async () => {
@@ -107,14 +99,14 @@ describe('configuration-item history', () => {
   test('the presence read: a Query with Limit 1 on the key condition, eventually consistent, then the cache', async () => {
     const { presence } = withHistory('RESOURCES_WITH_COMPLIANCE');
     const sent: unknown[] = [];
-    const original = db.documentClient.send.bind(db.documentClient);
-    const spy = jest.spyOn(db.documentClient, 'send').mockImplementation(((command: unknown) => {
+    const original = suite.db.documentClient.send.bind(suite.db.documentClient);
+    const spy = jest.spyOn(suite.db.documentClient, 'send').mockImplementation(((command: unknown) => {
       sent.push(command);
       return original(command as never);
     }) as never);
     try {
       expect(await presence.hasComplianceItem(resourceKey(SG))).toBe(false);
-      await applyComplianceResult(evaluation(T0), harness.context);
+      await applyComplianceResult(evaluation(T0), suite.harness.context);
       sent.length = 0;
       expect(await presence.hasComplianceItem(resourceKey(SG))).toBe(true);
       expect(await presence.hasComplianceItem(resourceKey(SG))).toBe(true);
@@ -135,8 +127,8 @@ describe('configuration-item history', () => {
   test('a deletion marker alone is no compliance: the key condition reads only RULE# items', async () => {
     const { context } = withHistory('RESOURCES_WITH_COMPLIANCE');
     await applyConfigItem({ ...securityGroupDeletion(T0), ...BUCKET }, context);
-    const partition = await db.documentClient.send(new QueryCommand({
-      TableName: harness.tables.complianceTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': resourceKey(BUCKET) },
+    const partition = await suite.db.documentClient.send(new QueryCommand({
+      TableName: suite.harness.tables.complianceTable, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': resourceKey(BUCKET) },
     }));
     expect(partition.Items?.map((i) => i.sk)).toEqual(['RESOURCE']);
     expect((await applyConfigItem(change(BUCKET, T0 + 1000), context)).outcome).toBe('not-kept');

@@ -1,11 +1,9 @@
 import type { ComplianceResult, ComplianceStatus } from '../../../src/runtime/models/compliance-result';
 import { applyComplianceResult } from '../../../src/runtime/pipeline/apply-compliance-result';
 import { applyConfigItem } from '../../../src/runtime/pipeline/apply-config-item';
-import { startLocalDynamoDb, type LocalDynamoDb } from '../../support/local-dynamodb';
-import { masterTableSpecs } from '../../support/master-tables';
 import { securityGroupDeletion } from '../../support/security-group-deletion';
 import { seededRandom, shuffled } from '../../support/seeded-random';
-import { writePathHarness } from '../../support/write-path-harness';
+import { writePathSuite } from '../../support/write-path-harness';
 
 // Review of 7e5e2a1: every message describes its own evaluation (annotation, rule ARN), whatever the arrival order,
 // duplicates, concurrency, deletions and revivals. Each evaluation carries a distinct annotation and rule ARN.
@@ -31,13 +29,7 @@ function evaluation(status: ComplianceStatus, atMs: number, n: number): Complian
   };
 }
 
-let db: LocalDynamoDb;
-let harness: Awaited<ReturnType<typeof writePathHarness>>;
-
-beforeAll(async () => { db = await startLocalDynamoDb(masterTableSpecs); });
-afterAll(async () => db.close());
-beforeEach(async () => { harness = await writePathHarness(db); });
-afterEach(() => harness.restore());
+const suite = writePathSuite();
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
 
@@ -52,7 +44,7 @@ describe('every notification describes its own evaluation (seeded)', () => {
       ...deletions.map((d) => ({ kind: 'del' as const, atMs: d.capturedAtMs })),
     ];
     // Publishing fails transiently 40% of the time: owed entries stay, and newer evaluations replace the item meanwhile.
-    const notifier = harness.context.notifier;
+    const notifier = suite.harness.context.notifier;
     const notify = notifier.notify.bind(notifier);
     notifier.notify = async (...args) => {
       if (random() < 0.4) throw Object.assign(new Error('throttled'), { name: 'ThrottledException' });
@@ -66,8 +58,8 @@ describe('every notification describes its own evaluation (seeded)', () => {
       for (const d of lane) {
         for (let attempt = 0; ; attempt++) {
           try {
-            if (d.kind === 'eval') await applyComplianceResult(d.result, harness.context);
-            else await applyConfigItem(securityGroupDeletion(d.atMs), harness.context);
+            if (d.kind === 'eval') await applyComplianceResult(d.result, suite.harness.context);
+            else await applyConfigItem(securityGroupDeletion(d.atMs), suite.harness.context);
             break;
           } catch (error) {
             if (attempt > 20) break;
@@ -77,7 +69,7 @@ describe('every notification describes its own evaluation (seeded)', () => {
         }
       }
     }));
-    for (const message of harness.notifications()) {
+    for (const message of suite.harness.notifications()) {
       const body = JSON.parse(message.Message!);
       const own = evaluations.find((e) => new Date(e.evaluatedAtMs).toISOString() === body.evaluated_at
         && e.complianceStatus === body.compliance_status)!;

@@ -1,18 +1,10 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { processBatch } from '../../../src/runtime/pipeline/process-batch';
 import { complianceChangeEvent, configItemChangeEvent, sqsRecord, type ComplianceEventInput } from '../../support/config-events';
-import { startLocalDynamoDb, type LocalDynamoDb } from '../../support/local-dynamodb';
-import { masterTableSpecs } from '../../support/master-tables';
 import { seededRandom, shuffled } from '../../support/seeded-random';
-import { writePathHarness } from '../../support/write-path-harness';
+import { writePathHarness, writePathSuite } from '../../support/write-path-harness';
 
-let db: LocalDynamoDb;
-let harness: Awaited<ReturnType<typeof writePathHarness>>;
-
-beforeAll(async () => { db = await startLocalDynamoDb(masterTableSpecs); });
-afterAll(async () => db.close());
-beforeEach(async () => { harness = await writePathHarness(db); });
-afterEach(() => harness.restore());
+const suite = writePathSuite();
 
 const base: Omit<ComplianceEventInput, 'id' | 'status' | 'recordedAt'> = {
   account: '222222222222', region: 'eu-west-1', resourceType: 'AWS::EC2::SecurityGroup', resourceId: 'sg-0a1b2c3d', rule: 'restricted-ssh',
@@ -28,11 +20,11 @@ describe('processBatch', () => {
       sqsRecord(complianceChangeEvent({ ...base, id: 'e5', resourceId: 'sg-77', status: 'COMPLIANT', recordedAt: '2026-11-20T10:00:00.000Z' }), 'm5'),
     ];
 
-    const { batchItemFailures, metrics } = await processBatch(records, harness.dependencies);
+    const { batchItemFailures, metrics } = await processBatch(records, suite.harness.dependencies);
 
     expect(batchItemFailures).toEqual([]);
-    expect((await harness.complianceItems()).map((i) => i.resource_id).sort()).toEqual(['sg-0a1b2c3d', 'sg-77']);
-    const dead = harness.deadLettered();
+    expect((await suite.harness.complianceItems()).map((i) => i.resource_id).sort()).toEqual(['sg-0a1b2c3d', 'sg-77']);
+    const dead = suite.harness.deadLettered();
     expect(dead.map((d) => d.MessageAttributes?.source_message_id?.StringValue).sort()).toEqual(['m2', 'm3', 'm4']);
     const attributes = dead.map((d) => d.MessageAttributes!);
     const reasons = Object.fromEntries(attributes.map((a) => [a.source_message_id!.StringValue, a.reason!.StringValue]));
@@ -58,17 +50,17 @@ describe('processBatch', () => {
     };
     const unknown = { ...reEvaluation, 'id': 'r2', 'detail-type': 'Config Something New' };
 
-    const { batchItemFailures, metrics } = await processBatch([sqsRecord(reEvaluation, 'm1'), sqsRecord(unknown, 'm2')], harness.dependencies);
+    const { batchItemFailures, metrics } = await processBatch([sqsRecord(reEvaluation, 'm1'), sqsRecord(unknown, 'm2')], suite.harness.dependencies);
 
     expect(batchItemFailures).toEqual([]);
     expect(metrics.get('EventsSkipped')).toBe(2);
-    expect(harness.deadLettered()).toHaveLength(0);
+    expect(suite.harness.deadLettered()).toHaveLength(0);
   });
 
   test('a transient failure reports only that record for redelivery', async () => {
     const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ThrottlingException', $fault: 'client' });
-    const readRule = harness.context.compliance.readRule.bind(harness.context.compliance);
-    jest.spyOn(harness.context.compliance, 'readRule').mockImplementation(async (pk, sk) => {
+    const readRule = suite.harness.context.compliance.readRule.bind(suite.harness.context.compliance);
+    jest.spyOn(suite.harness.context.compliance, 'readRule').mockImplementation(async (pk, sk) => {
       if (pk.endsWith('sg-throttled')) throw throttled;
       return readRule(pk, sk);
     });
@@ -77,18 +69,18 @@ describe('processBatch', () => {
       sqsRecord(complianceChangeEvent({ ...base, id: 'e2', resourceId: 'sg-throttled', status: 'NON_COMPLIANT', recordedAt: '2026-11-20T10:00:00.000Z' }), 'm2'),
     ];
 
-    const { batchItemFailures, metrics } = await processBatch(records, harness.dependencies);
+    const { batchItemFailures, metrics } = await processBatch(records, suite.harness.dependencies);
 
     expect(batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
     expect(metrics.get('EventsFailed')).toBe(1);
-    expect(harness.deadLettered()).toHaveLength(0);
-    expect((await harness.complianceItems()).map((i) => i.resource_id)).toEqual(['sg-0a1b2c3d']);
+    expect(suite.harness.deadLettered()).toHaveLength(0);
+    expect((await suite.harness.complianceItems()).map((i) => i.resource_id)).toEqual(['sg-0a1b2c3d']);
   });
 
   test('a record that cannot be dead-lettered is reported as failed, so it is not lost', async () => {
-    harness.sqs.on(SendMessageCommand).rejects(Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' }));
+    suite.harness.sqs.on(SendMessageCommand).rejects(Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' }));
 
-    const { batchItemFailures } = await processBatch([sqsRecord('not json', 'm1')], harness.dependencies);
+    const { batchItemFailures } = await processBatch([sqsRecord('not json', 'm1')], suite.harness.dependencies);
 
     expect(batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
   });
@@ -96,12 +88,12 @@ describe('processBatch', () => {
   test('the same evaluation twice in one batch is written once and both records are acknowledged', async () => {
     const event = complianceChangeEvent({ ...base, id: 'e1', status: 'NON_COMPLIANT', recordedAt: '2026-11-20T10:00:00.000Z' });
 
-    const { batchItemFailures, metrics } = await processBatch([sqsRecord(event, 'm1'), sqsRecord(event, 'm2')], harness.dependencies);
+    const { batchItemFailures, metrics } = await processBatch([sqsRecord(event, 'm1'), sqsRecord(event, 'm2')], suite.harness.dependencies);
 
     expect(batchItemFailures).toEqual([]);
     expect(metrics.get('StaleOrDuplicateEvents')).toBe(1);
-    expect(harness.notifications()).toHaveLength(1);
-    expect(await harness.history()).toHaveLength(1);
+    expect(suite.harness.notifications()).toHaveLength(1);
+    expect(await suite.harness.history()).toHaveLength(1);
   });
 });
 
@@ -147,12 +139,12 @@ describe('replaying a scenario out of order and more than once', () => {
   test('unordered, duplicated delivery: three shuffled deliveries give exactly the state of one in-order delivery, with no duplicate history or notification', async () => {
     const events = scenario();
     for (const [i, event] of events.entries()) {
-      expect((await processBatch([sqsRecord(event, `in-order-${i}`)], harness.dependencies)).batchItemFailures).toEqual([]);
+      expect((await processBatch([sqsRecord(event, `in-order-${i}`)], suite.harness.dependencies)).batchItemFailures).toEqual([]);
     }
-    const expectedState = comparable(await harness.complianceItems());
-    const inOrderHistory = await harness.history();
+    const expectedState = comparable(await suite.harness.complianceItems());
+    const inOrderHistory = await suite.harness.history();
 
-    const replay = await writePathHarness(db);
+    const replay = await writePathHarness(suite.db);
     const random = seededRandom(20261126);
     const deliveries = shuffled([...events, ...events, ...events], random).map((event, i) => sqsRecord(event, `replay-${i}`));
     for (let offset = 0; offset < deliveries.length;) {

@@ -12,9 +12,7 @@ import { processBatch } from '../../../src/runtime/pipeline/process-batch';
 import { RemediationRepository } from '../../../src/runtime/store/remediation-repository';
 import { REMEDIATION_DOCUMENT, ssmFixture } from '../../fixtures/ssm/fixtures';
 import { complianceChangeEvent, sqsRecord } from '../../support/config-events';
-import { startLocalDynamoDb, type LocalDynamoDb } from '../../support/local-dynamodb';
-import { masterTableSpecs } from '../../support/master-tables';
-import { writePathHarness } from '../../support/write-path-harness';
+import { writePathSuite } from '../../support/write-path-harness';
 import { settings } from '../agent/agent-samples';
 
 const ACCOUNT = '222222222222';
@@ -23,18 +21,12 @@ const RULE = 'restricted-common-ports';
 const SG = 'AWS::EC2::SecurityGroup';
 const CENTRAL_BUS_ARN = 'arn:aws:events:eu-west-1:111111111111:event-bus/config-monitoring';
 
-let db: LocalDynamoDb;
-let harness: Awaited<ReturnType<typeof writePathHarness>>;
-
-beforeAll(async () => { db = await startLocalDynamoDb(masterTableSpecs); });
-afterAll(async () => db.close());
-beforeEach(async () => { harness = await writePathHarness(db); });
-afterEach(() => harness.restore());
+const suite = writePathSuite();
 
 /** The harness's write path with the remediation repository the handler gets. */
 function dependencies() {
-  const remediations = new RemediationRepository(db.documentClient, harness.tables.complianceTable, harness.tables.eventsTable);
-  return { ...harness.dependencies, context: { ...harness.context, remediations } };
+  const remediations = new RemediationRepository(suite.db.documentClient, suite.harness.tables.complianceTable, suite.harness.tables.eventsTable);
+  return { ...suite.harness.dependencies, context: { ...suite.harness.context, remediations } };
 }
 
 /** A non-compliant evaluation of the rule for one security group, evaluated before the executions start (10:01). */
@@ -71,8 +63,8 @@ function enriched(event: Record<string, any>, hints = { configRuleNames: [RULE],
   };
 }
 
-const failureNotifications = () => harness.notifications().filter((n) => n.MessageAttributes?.event_type?.StringValue === 'REMEDIATION_FAILED');
-const item = async (resourceId: string) => (await harness.complianceItems()).find((i) => i.resource_id === resourceId && i.sk === `RULE#${RULE}`);
+const failureNotifications = () => suite.harness.notifications().filter((n) => n.MessageAttributes?.event_type?.StringValue === 'REMEDIATION_FAILED');
+const item = async (resourceId: string) => (await suite.harness.complianceItems()).find((i) => i.resource_id === resourceId && i.sk === `RULE#${RULE}`);
 
 describe('remediation outcomes through processBatch (enriched: rule and resource type known)', () => {
   test('a failed execution: one history record on the resource, the link on the item, exactly one notification', async () => {
@@ -114,7 +106,7 @@ describe('remediation outcomes through processBatch (enriched: rule and resource
       link: 'correlated',
       candidates: 1,
     });
-    const history = (await harness.history()).filter((h) => h.config_item_type === 'RemediationExecution');
+    const history = (await suite.harness.history()).filter((h) => h.config_item_type === 'RemediationExecution');
     expect(history).toEqual([expect.objectContaining({
       pk: `${ACCOUNT}#${REGION}#${SG}#sg-0a1b2c3d`,
       sk: '2026-11-20T10:01:05.000Z#REMEDIATION#7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f#Failed',
@@ -136,22 +128,22 @@ describe('remediation outcomes through processBatch (enriched: rule and resource
     await processBatch([sqsRecord(enriched(cancelled), 'm3')], dependencies());
 
     expect(failureNotifications().map((n) => n.MessageAttributes?.remediation_status?.StringValue)).toEqual(['TimedOut']);
-    const history = (await harness.history()).filter((h) => h.config_item_type === 'RemediationExecution');
+    const history = (await suite.harness.history()).filter((h) => h.config_item_type === 'RemediationExecution');
     expect(history.map((h) => h.remediation_status).sort()).toEqual(['Cancelled', 'TimedOut']);
     expect((await item('sg-0a1b2c3d'))?.remediation.status).toBe('Cancelled');
   });
 
   test('success, then the resource evaluates COMPLIANT: one "remediated" notification, and the link is resolved', async () => {
     await processBatch([sqsRecord(nonCompliant('sg-0a1b2c3d'), 'm1')], dependencies());
-    const sent = harness.notifications().length;
+    const sent = suite.harness.notifications().length;
 
     await processBatch([sqsRecord(enriched(ssmFixture('remediation-in-progress.json')), 'm2')], dependencies());
     await processBatch([sqsRecord(enriched(ssmFixture('remediation-success.json')), 'm3')], dependencies());
-    expect(harness.notifications()).toHaveLength(sent);
+    expect(suite.harness.notifications()).toHaveLength(sent);
     await processBatch([sqsRecord(compliant('sg-0a1b2c3d'), 'm4')], dependencies());
     await processBatch([sqsRecord(compliant('sg-0a1b2c3d'), 'm5')], dependencies());
 
-    const after = harness.notifications().slice(sent);
+    const after = suite.harness.notifications().slice(sent);
     expect(after).toHaveLength(1);
     expect(after[0].Subject).toBe(`COMPLIANT (remediated): ${RULE} on ${SG}`);
     expect(after[0].MessageAttributes).toMatchObject({ event_type: { StringValue: 'REMEDIATED' }, compliance_status: { StringValue: 'COMPLIANT' } });
@@ -169,7 +161,7 @@ describe('remediation outcomes through processBatch (enriched: rule and resource
     // A later non-compliance and return to compliance without a remediation is an ordinary transition.
     await processBatch([sqsRecord(nonCompliant('sg-0a1b2c3d', '2026-11-21T10:00:00.000Z', 'nc-2'), 'm6')], dependencies());
     await processBatch([sqsRecord(compliant('sg-0a1b2c3d', '2026-11-21T11:00:00.000Z'), 'm7')], dependencies());
-    const last = harness.notifications().at(-1)!;
+    const last = suite.harness.notifications().at(-1)!;
     expect(last.Subject).toBe(`COMPLIANT: ${RULE} on ${SG}`);
     expect(last.MessageAttributes?.event_type).toBeUndefined();
   });
@@ -181,7 +173,7 @@ describe('remediation outcomes through processBatch (enriched: rule and resource
     await processBatch([sqsRecord(enriched(ssmFixture('remediation-success.json')), 'm5')], dependencies());
 
     expect((await item('sg-99'))?.remediation).toBeUndefined();
-    const history = (await harness.history()).filter((h) => h.config_item_type === 'RemediationExecution');
+    const history = (await suite.harness.history()).filter((h) => h.config_item_type === 'RemediationExecution');
     expect(history.map((h) => [h.resource_id, h.remediation_status]).sort()).toEqual([['sg-0a1b2c3d', 'InProgress'], ['sg-0a1b2c3d', 'Success']]);
   });
 
@@ -218,17 +210,17 @@ describe('remediation outcomes through processBatch (enriched: rule and resource
 
   test('a notification that could not be sent is sent by the redelivery, once', async () => {
     const failed = enriched(ssmFixture('remediation-failed.json'));
-    harness.sns.on(PublishCommand).rejectsOnce(new Error('throttled'));
+    suite.harness.sns.on(PublishCommand).rejectsOnce(new Error('throttled'));
 
     const first = await processBatch([sqsRecord(failed, 'm1')], dependencies());
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
-    harness.sns.on(PublishCommand).resolves({ MessageId: 'ok' });
+    suite.harness.sns.on(PublishCommand).resolves({ MessageId: 'ok' });
     const second = await processBatch([sqsRecord(failed, 'm1')], dependencies());
     await processBatch([sqsRecord(failed, 'm1')], dependencies());
 
     expect(second.batchItemFailures).toEqual([]);
     expect(second.metrics.get('NotificationsSent')).toBe(1);
-    expect(harness.sns.commandCalls(PublishCommand)).toHaveLength(2);
+    expect(suite.harness.sns.commandCalls(PublishCommand)).toHaveLength(2);
   });
 });
 
@@ -242,7 +234,7 @@ describe('remediation outcomes through processBatch (direct: aws.ssm as it is)',
     expect(failureNotifications()).toHaveLength(1);
     expect(JSON.parse(failureNotifications()[0].Message!)).toMatchObject({ document: REMEDIATION_DOCUMENT, remediation_status: 'Failed' });
     expect((await item('sg-0a1b2c3d'))?.remediation).toBeUndefined();
-    const history = (await harness.history()).filter((h) => h.config_item_type === 'RemediationExecution');
+    const history = (await suite.harness.history()).filter((h) => h.config_item_type === 'RemediationExecution');
     expect(history).toEqual([expect.objectContaining({
       pk: `REMEDIATION#${ACCOUNT}#${REGION}#7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f`,
       resource_type: 'AWS::SSM::AutomationExecution',
@@ -253,13 +245,13 @@ describe('remediation outcomes through processBatch (direct: aws.ssm as it is)',
   test('a success is history only; other SSM events are skipped; without the repository the events are skipped', async () => {
     const step = { ...ssmFixture('remediation-failed.json'), 'detail-type': 'EC2 Automation Step Status-change Notification' };
     const result = await processBatch([sqsRecord(ssmFixture('remediation-success.json'), 'm1'), sqsRecord(step, 'm2')], dependencies());
-    expect(harness.notifications()).toEqual([]);
+    expect(suite.harness.notifications()).toEqual([]);
     expect(result.metrics.get('EventsSkipped')).toBe(1);
-    expect(harness.deadLettered()).toEqual([]);
+    expect(suite.harness.deadLettered()).toEqual([]);
 
-    const without = await processBatch([sqsRecord(ssmFixture('remediation-failed.json'), 'm3')], harness.dependencies);
+    const without = await processBatch([sqsRecord(ssmFixture('remediation-failed.json'), 'm3')], suite.harness.dependencies);
     expect(without.metrics.get('EventsSkipped')).toBe(1);
-    expect(harness.notifications()).toEqual([]);
+    expect(suite.harness.notifications()).toEqual([]);
   });
 });
 
