@@ -7,7 +7,7 @@ import { CONFIGURATION_ITEM_HISTORY_VALUES, type ConfigurationItemHistoryValue }
  * Configuration items are most of the events (about 95%) and of the write units; AWS Config itself keeps every
  * recorded resource's configuration history (`GetResourceConfigHistory`, retention configurable up to 7 years) and
  * the delivery channel's S3 snapshots, so the master's copy is a convenience, not the only record. Whatever the
- * choice, a deletion (`ResourceDeleted`, `ResourceNotRecorded`) is recorded: the compliance history is ordered by it.
+ * choice, a deletion (`ResourceDeleted`, `ResourceDeletedNotRecorded`) is recorded: the compliance history is ordered by it.
  *
  * @see https://docs.aws.amazon.com/config/latest/APIReference/API_GetResourceConfigHistory.html
  */

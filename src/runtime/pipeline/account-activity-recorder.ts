@@ -1,7 +1,7 @@
 import { BatchGetCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountSighting } from './account-sighting';
 import { describeError, type Logger } from '../observability/logger';
-import { ACTIVITY_ITEM_TYPE, activityPartitionKey } from '../store/account-activity-keys';
+import { ACTIVITY_ITEM_TYPE, activityPartitionKey, activitySortKey } from '../store/account-activity-keys';
 import { isConditionalCheckFailure } from '../store/conditional-write';
 
 /**
@@ -108,24 +108,23 @@ export class AccountActivityRecorder {
   async record(sightings: Iterable<AccountSighting>): Promise<ActivityWriteSummary> {
     const newest = new Map<string, AccountSighting>();
     for (const s of sightings) {
-      const key = `${s.account}#${s.region}`;
+      const key = activitySortKey(s.account, s.region);
       const seen = newest.get(key);
       if (!seen || s.eventTimeMs > seen.eventTimeMs) newest.set(key, s);
     }
     const now = this.now();
     const recentSince = now - this.writeIntervalMs;
     let skipped = 0;
-    const unknown: AccountSighting[] = [];
+    const unknown: Array<[string, AccountSighting]> = [];
     const coveredBy = (eventMs: number, sighting: AccountSighting) => sighting.eventTimeMs < eventMs + this.writeIntervalMs;
     for (const [key, sighting] of newest) {
       const known = this.known.get(key);
       if (known !== undefined && known.atMs > recentSince && coveredBy(known.eventMs, sighting)) skipped++;
-      else unknown.push(sighting);
+      else unknown.push([key, sighting]);
     }
-    const stored = unknown.length ? await this.readStored(unknown) : new Map<string, StoredActivity>();
+    const stored = unknown.length ? await this.readStored(unknown.map(([, sighting]) => sighting)) : new Map<string, StoredActivity>();
     const due: Array<[string, AccountSighting]> = [];
-    for (const sighting of unknown) {
-      const key = `${sighting.account}#${sighting.region}`;
+    for (const [key, sighting] of unknown) {
       const found = stored.get(key);
       const recordedAt = found ? Math.max(found.lastEventMs, found.recordedAtMs ?? 0) : undefined;
       if (found && recordedAt! > recentSince && coveredBy(found.lastEventMs, sighting)) {
@@ -169,7 +168,7 @@ export class AccountActivityRecorder {
     const stored = new Map<string, StoredActivity>();
     for (let start = 0; start < sightings.length; start += BATCH_GET_KEYS) {
       let keys: Array<Record<string, unknown>> = sightings.slice(start, start + BATCH_GET_KEYS)
-        .map((s) => ({ pk: activityPartitionKey(s.account), sk: `${s.account}#${s.region}` }));
+        .map((s) => ({ pk: activityPartitionKey(s.account), sk: activitySortKey(s.account, s.region) }));
       try {
         for (let attempt = 0; attempt < BATCH_GET_ATTEMPTS && keys.length > 0; attempt++) {
           if (attempt > 0) await this.sleep(50 * 2 ** attempt);
@@ -201,7 +200,7 @@ export class AccountActivityRecorder {
   private async write(sighting: AccountSighting, nowMs: number): Promise<void> {
     await this.client.send(new UpdateCommand({
       TableName: this.tableName,
-      Key: { pk: activityPartitionKey(sighting.account), sk: `${sighting.account}#${sighting.region}` },
+      Key: { pk: activityPartitionKey(sighting.account), sk: activitySortKey(sighting.account, sighting.region) },
       // Newest wins, as for compliance items: a late, older event never moves last_event_ms back.
       UpdateExpression: 'SET #type = :type, #account = :account, #region = :region, #ms = :ms, #at = :at, #rec = :rec',
       ConditionExpression: 'attribute_not_exists(#ms) OR #ms < :ms',

@@ -4,6 +4,7 @@ import {
   type Breakdown, type ExcludedItem, type ExcludedItems, type RecentNonCompliance, type StatusCounts,
 } from './report-model';
 import { COMPLIANCE_STATUSES, isComplianceStatus, type ComplianceStatus } from '../models/compliance-result';
+import { RULE_SK_PREFIX } from '../store/keys';
 
 /**
  * A resource's item: its `pk` starts with the 12-digit account. Anything else sharing the table (`REPORT#…`,
@@ -16,7 +17,6 @@ const RESOURCE_ITEM_KEY = /^\d{12}#/;
  */
 const RESOURCE_KEY = /^\d{12}#[^#]+#[^#:]+::[^#:]*::[^#:]+#.+$/;
 const RESOURCE_TYPE = /^[^#:]+::[^#:]*::[^#:]+$/;
-const RULE_PREFIX = 'RULE#';
 const IDENTITY_ATTRIBUTES = ['account', 'region', 'resource_type', 'resource_id', 'config_rule_name'] as const;
 
 /** Why a resource's compliance item is left out of the counts: the report lists these phrases as they are. */
@@ -90,7 +90,7 @@ type Classified =
 /** A resource's compliance item to count; one to leave out, with why; or anything else in the table, skipped. */
 function classify(item: ScannedItem): Classified {
   const { pk, sk } = item;
-  if (typeof pk !== 'string' || !RESOURCE_ITEM_KEY.test(pk) || typeof sk !== 'string' || !sk.startsWith(RULE_PREFIX)) return { kind: 'skipped' };
+  if (typeof pk !== 'string' || !RESOURCE_ITEM_KEY.test(pk) || typeof sk !== 'string' || !sk.startsWith(RULE_SK_PREFIX)) return { kind: 'skipped' };
   const exclude = (reason: string): Classified => ({ kind: 'excluded', excluded: { pk, sk, reason } });
   const missing = IDENTITY_ATTRIBUTES.find((name) => typeof item[name] !== 'string');
   if (missing !== undefined) return exclude(EXCLUSION_REASONS.attribute(missing));
@@ -142,7 +142,7 @@ export async function scanComplianceTable(options: ScanOptions): Promise<Complia
         // Retired items (deleted resources) are not current state.
         FilterExpression: 'begins_with(#a1, :rule) AND attribute_not_exists(#retired)',
         ExpressionAttributeNames: { ...names, '#retired': 'retired_at_ms' },
-        ExpressionAttributeValues: { ':rule': RULE_PREFIX },
+        ExpressionAttributeValues: { ':rule': RULE_SK_PREFIX },
         ExclusiveStartKey: startKey,
         Limit: options.pageLimit,
       }));

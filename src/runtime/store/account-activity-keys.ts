@@ -42,6 +42,11 @@ export function activityPartitionKey(account: string): string {
   return `${ACTIVITY_PK_PREFIX}${String(fnv1a(account) % ACTIVITY_SHARDS).padStart(2, '0')}`;
 }
 
+/** The sort key of an account and region's item (also the recorder's in-memory key for it). */
+export function activitySortKey(account: string, region: string): string {
+  return `${account}#${region}`;
+}
+
 export function activityPartitionKeys(): string[] {
   return Array.from({ length: ACTIVITY_SHARDS }, (_, shard) => `${ACTIVITY_PK_PREFIX}${String(shard).padStart(2, '0')}`);
 }

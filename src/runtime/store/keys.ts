@@ -9,7 +9,8 @@ import { STATUS_SHARDS } from '../../contract/table-names';
  */
 
 export const RESOURCE_MARKER_SK = 'RESOURCE';
-const RULE_PREFIX = 'RULE#';
+/** The sort key prefix of every compliance item (`RULE#<config_rule_name>`). */
+export const RULE_SK_PREFIX = 'RULE#';
 
 export interface ResourceIdentity {
   readonly account: string;
@@ -23,11 +24,11 @@ export function resourceKey(resource: ResourceIdentity): string {
 }
 
 export function ruleSortKey(configRuleName: string): string {
-  return `${RULE_PREFIX}${configRuleName}`;
+  return `${RULE_SK_PREFIX}${configRuleName}`;
 }
 
 export function isRuleSortKey(sk: string): boolean {
-  return sk.startsWith(RULE_PREFIX);
+  return sk.startsWith(RULE_SK_PREFIX);
 }
 
 

@@ -1,8 +1,6 @@
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { RULE_SK_PREFIX } from './keys';
 import { RecentKeys } from './recent-keys';
-
-/** The sort key prefix of a compliance item (keys.ts: `RULE#<rule>`), as a key condition. */
-const RULE_SK_PREFIX = 'RULE#';
 
 /**
  * Whether a resource has at least one compliance item in the compliance table: what the
